@@ -1,0 +1,214 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import forwarding, webhooks
+from .models import (
+    Delivery,
+    DeliveryStatus,
+    Evidence,
+    MemberCompany,
+    PlatformDomain,
+    ProductType,
+    Report,
+    ReportStatus,
+    Species,
+    SpeciesGroup,
+)
+from .selectors import volunteer_accuracy
+
+
+class PlatformDomainInline(admin.TabularInline):
+    model = PlatformDomain
+    extra = 1
+
+
+@admin.register(MemberCompany)
+class MemberCompanyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "local_name",
+        "country",
+        "enforcement_email",
+        "is_active",
+        "webhook_enabled",
+        "ack_sla_hours",
+        "act_sla_hours",
+        "domain_list",
+    ]
+    list_filter = ["is_active", "webhook_enabled", "daily_digest", "country"]
+    search_fields = ["name", "local_name", "slug", "domains__domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PlatformDomainInline]
+    actions = ["rotate_secret"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("domains")
+
+    @admin.display(description=_("domains"))
+    def domain_list(self, obj):
+        return ", ".join(d.domain for d in obj.domains.all()) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if obj.webhook_url:
+            from django.core.exceptions import ValidationError
+
+            try:
+                webhooks.check_webhook_url(obj.webhook_url)
+            except ValidationError as exc:
+                obj.webhook_enabled = False
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Create a new webhook secret (shown once)"))
+    def rotate_secret(self, request, queryset):
+        for company in queryset:
+            secret = webhooks.rotate_webhook_secret(company=company, actor=request.user)
+            self.message_user(
+                request,
+                _("New webhook secret for %(name)s (copy it now, it is not shown again): %(s)s")
+                % {"name": company.name, "s": secret},
+                messages.WARNING,
+            )
+
+
+@admin.register(SpeciesGroup)
+class SpeciesGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+
+
+@admin.register(Species)
+class SpeciesAdmin(admin.ModelAdmin):
+    list_display = [
+        "common_name_en",
+        "scientific_name",
+        "common_name_zh",
+        "group",
+        "cites_appendix",
+    ]
+    list_filter = ["group", "cites_appendix"]
+    search_fields = ["scientific_name", "common_name_en", "common_name_zh", "common_name_fr"]
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    can_delete = False
+    fields = [
+        "links",
+        "original_sha256",
+        "original_format",
+        "original_size",
+        "width",
+        "height",
+        "uploaded_at",
+        "original_purged_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("files"))
+    def links(self, obj):
+        return format_html(
+            '<a href="/reports/{0}/evidence/{1}/">{2}</a> · '
+            '<a href="/reports/{0}/evidence/{1}/original/">{3}</a>',
+            obj.report.reference,
+            obj.pk,
+            _("image"),
+            _("original"),
+        )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "status",
+        "species",
+        "company",
+        "domain",
+        "volunteer",
+        "submitted_at",
+        "decided_at",
+    ]
+    list_filter = ["status", "verdict", "outcome", "company", "species__group", "product_type"]
+    search_fields = [
+        "reference",
+        "listing_url",
+        "listing_title",
+        "seller_handle",
+        "volunteer__email",
+    ]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["species", "company", "volunteer"]
+    inlines = [EvidenceInline]
+    actions = ["forward_confirmed"]
+    readonly_fields = [f.name for f in Report._meta.fields] + ["volunteer_accuracy"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("volunteer accuracy"))
+    def volunteer_accuracy(self, obj):
+        acc = volunteer_accuracy(obj.volunteer)
+        return f"{acc.percent} ({acc.confirmed}/{acc.decided})"
+
+    @admin.action(description=_("Forward confirmed reports to their company"))
+    def forward_confirmed(self, request, queryset):
+        from .services import TransitionError, forward_report
+
+        done = 0
+        for report in queryset.filter(status=ReportStatus.CONFIRMED):
+            try:
+                forward_report(report=report, actor=request.user)
+                done += 1
+            except TransitionError as exc:
+                self.message_user(request, f"{report.reference}: {exc}", messages.WARNING)
+        self.message_user(request, _("%(n)d report(s) forwarded.") % {"n": done})
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "report",
+        "company",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "channel", "company"]
+    search_fields = ["report__reference", "idempotency_key"]
+    list_select_related = ["report", "company"]
+    actions = ["retry"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return (obj.last_error or "")[:80]
+
+    @admin.action(description=_("Retry now"))
+    def retry(self, request, queryset):
+        count = 0
+        for delivery in queryset.filter(status=DeliveryStatus.DEAD):
+            forwarding.retry_dead_delivery(delivery=delivery, actor=request.user)
+            count += 1
+        self.message_user(request, _("%(n)d delivery(ies) queued again.") % {"n": count})

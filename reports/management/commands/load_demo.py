@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from reports.demo import DEMO_PASSWORD, load_demo_data
+from reports.reference import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load reference data, training modules and demo accounts/reports; print the logins."
+
+    def handle(self, *args, **options):
+        load_reference_data()
+        from training.content import load_training_content
+
+        load_training_content()
+        accounts = load_demo_data()
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        )
+        for email, role in accounts:
+            self.stdout.write(f"  {role:<14} {email}")
+        self.stdout.write("")

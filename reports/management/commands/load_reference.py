@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from reports.reference import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load or refresh member companies, species and product types (idempotent)."
+
+    def handle(self, *args, **options):
+        counts = load_reference_data()
+        self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))

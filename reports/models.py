@@ -1,0 +1,368 @@
+"""Reference data (companies, species, product types) and reports with their evidence."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CitesAppendix(models.TextChoices):
+    I = "I", _("Appendix I")  # noqa: E741
+    II = "II", _("Appendix II")
+    III = "III", _("Appendix III")
+
+
+CITES_PLAIN_WORDS = {
+    "I": _(
+        "CITES Appendix I: threatened with extinction. International commercial trade in the "
+        "animal or any part or product of it is prohibited."
+    ),
+    "II": _(
+        "CITES Appendix II: trade is allowed only with export permits showing it is legal and "
+        "not detrimental to the species' survival; most online sales have no such permit."
+    ),
+    "III": _(
+        "CITES Appendix III: protected in at least one country, which asked for help "
+        "controlling trade; exports need permits or certificates of origin."
+    ),
+}
+
+
+class SpeciesGroup(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("species group")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Species(models.Model):
+    scientific_name = models.CharField(_("scientific name"), max_length=120, unique=True)
+    common_name_en = models.CharField(_("common name (English)"), max_length=120)
+    common_name_zh = models.CharField(_("common name (Chinese)"), max_length=120, blank=True)
+    common_name_fr = models.CharField(_("common name (French)"), max_length=120, blank=True)
+    group = models.ForeignKey(SpeciesGroup, on_delete=models.PROTECT, related_name="species")
+    cites_appendix = models.CharField(
+        _("CITES appendix"), max_length=3, choices=CitesAppendix.choices
+    )
+    cites_note = models.TextField(_("CITES note"), blank=True)
+
+    class Meta:
+        ordering = ["group__order", "common_name_en"]
+        verbose_name = _("species")
+        verbose_name_plural = _("species")
+
+    def __str__(self) -> str:
+        return f"{self.common_name_en} ({self.scientific_name})"
+
+    @property
+    def cites_plain_words(self) -> str:
+        return str(CITES_PLAIN_WORDS[self.cites_appendix])
+
+
+class ProductType(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("product type")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class MemberCompany(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    local_name = models.CharField(_("local name"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    enforcement_email = models.EmailField(_("enforcement contact email"), blank=True)
+    escalation_email = models.EmailField(
+        _("escalation contact email"),
+        blank=True,
+        help_text=_("Second contact for overdue reports."),
+    )
+    is_active = models.BooleanField(_("active member"), default=True)
+    notify_by_email = models.BooleanField(_("email notice per report"), default=True)
+    daily_digest = models.BooleanField(
+        _("daily digest instead of one email per report"), default=False
+    )
+    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500)
+    webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
+    webhook_enabled = models.BooleanField(_("webhook enabled"), default=False)
+    ack_sla_hours = models.PositiveIntegerField(
+        _("hours to acknowledge"), default=settings.SLA_ACK_HOURS_DEFAULT
+    )
+    act_sla_hours = models.PositiveIntegerField(
+        _("hours to act"), default=settings.SLA_ACT_HOURS_DEFAULT
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member company")
+        verbose_name_plural = _("member companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformDomain(models.Model):
+    company = models.ForeignKey(MemberCompany, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        _("registrable domain"), max_length=253, unique=True, help_text=_("e.g. ebay.co.uk")
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("platform domain")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    NEEDS_INFO = "needs_info", _("Needs more information")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+    FORWARDED = "forwarded", _("Forwarded to company")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by company")
+    CLOSED = "closed", _("Closed")
+    DUPLICATE = "duplicate", _("Duplicate")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A report in one of these states still "holds" its URL: a new report of the same URL is a
+# duplicate of it. Rejected, closed, withdrawn and duplicate reports let the URL be reported again.
+OPEN_STATUSES = (
+    ReportStatus.SUBMITTED,
+    ReportStatus.IN_REVIEW,
+    ReportStatus.NEEDS_INFO,
+    ReportStatus.CONFIRMED,
+    ReportStatus.FORWARDED,
+    ReportStatus.ACKNOWLEDGED,
+)
+FORWARDED_STATUSES = (ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED, ReportStatus.CLOSED)
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Outcome(models.TextChoices):
+    REMOVED = "removed", _("Listing removed")
+    ALREADY_GONE = "already_gone", _("Listing already gone")
+    NO_VIOLATION = "no_violation", _("No violation found")
+    OTHER = "other", _("Other")
+
+
+class RejectionReason(models.TextChoices):
+    NOT_WILDLIFE = "not_wildlife", _("Not a wildlife product")
+    LEGAL_TRADE = "legal_trade", _("Legal trade (e.g. permitted, antique exemption, replica)")
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence", _("Insufficient evidence")
+    WRONG_SPECIES = "wrong_species", _("Species not protected")
+    OTHER = "other", _("Other")
+
+
+class Report(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+
+    # The listing, as the volunteer saw it.
+    listing_url = models.URLField(_("listing URL"), max_length=2000)
+    normalized_url = models.CharField(max_length=2000, db_index=True, editable=False)
+    domain = models.CharField(_("platform domain"), max_length=253, db_index=True, editable=False)
+    company = models.ForeignKey(
+        MemberCompany, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    listing_title = models.CharField(_("listing title"), max_length=300)
+    listing_text = models.TextField(_("listing text"), max_length=10000, blank=True)
+    listing_language = models.CharField(_("listing language"), max_length=10, blank=True)
+    price = models.DecimalField(_("price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    seller_handle = models.CharField(_("seller handle"), max_length=150, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    listing_location = models.CharField(_("location shown"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+
+    species = models.ForeignKey(
+        Species, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    species_reported = models.ForeignKey(
+        Species,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The species the volunteer chose, kept when an expert corrects it."),
+    )
+    species_other = models.CharField(_("other / unknown species"), max_length=200, blank=True)
+    product_type = models.ForeignKey(ProductType, on_delete=models.PROTECT, related_name="reports")
+
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    # Review.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
+    rejection_reason = models.CharField(max_length=30, choices=RejectionReason.choices, blank=True)
+    expert_note = models.TextField(_("expert's note"), max_length=5000, blank=True)
+    info_request = models.TextField(_("information requested"), max_length=5000, blank=True)
+
+    # Company side.
+    forwarded_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), max_length=5000, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Service-level deadlines, fixed when the report is forwarded (company targets may change).
+    ack_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    act_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["company", "status", "forwarded_at"]),
+            models.Index(fields=["volunteer", "submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(species__isnull=False) | ~models.Q(species_other=""),
+                name="report_has_species_or_description",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = "CS-" + uuid.uuid4().hex[:10].upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_member_platform(self) -> bool:
+        return self.company_id is not None
+
+    @property
+    def species_label(self) -> str:
+        if self.species_id:
+            return str(self.species)
+        return str(_("Unknown / other: %(description)s") % {"description": self.species_other})
+
+
+def evidence_upload_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.report.reference}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+def original_upload_path(instance: Evidence, filename: str) -> str:
+    return f"originals/{instance.report.reference}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class Evidence(models.Model):
+    """One screenshot. Viewers get ``image`` (re-encoded, metadata stripped); the uploaded
+    bytes are kept in ``original`` for admins, with their SHA-256, until retention purges them."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    image = models.FileField(upload_to=evidence_upload_path, max_length=300)
+    original = models.FileField(upload_to=original_upload_path, max_length=300, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    original_sha256 = models.CharField(max_length=64)
+    original_size = models.PositiveIntegerField()
+    original_format = models.CharField(max_length=10)
+    image_sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    original_purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} #{self.pk}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email notice")
+    WEBHOOK = "webhook", _("Signed webhook")
+    PORTAL = "portal", _("Company portal")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    DEAD = "dead", _("Dead (gave up)")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Delivery(models.Model):
+    """Outbox row: one notice of one report to one company over one channel.
+
+    Created in the same transaction as the confirmation, so a confirmed report can never miss
+    its notice; the key is reused on every retry so receivers can de-duplicate."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
+    company = models.ForeignKey(MemberCompany, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "company", "channel"], name="one_delivery_per_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} → {self.company} ({self.channel})"

@@ -1,0 +1,131 @@
+"""What a forwarded report says to a platform (EU DSA Art. 16 notice contents).
+
+Built from the report alone, so every channel (email, webhook, portal, evidence package) says
+the same thing. It never contains the volunteer's identity.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Report
+
+EVIDENCE_LINK_SALT = "reports.evidence-link"
+
+
+def evidence_link(evidence_id: int) -> str:
+    token = signing.TimestampSigner(salt=EVIDENCE_LINK_SALT).sign(str(evidence_id))
+    return settings.SITE_URL + reverse("reports:evidence_link", args=[token])
+
+
+def read_evidence_token(token: str, max_age: int | None = None) -> int:
+    """Return the evidence id, or raise signing.BadSignature / SignatureExpired."""
+    value = signing.TimestampSigner(salt=EVIDENCE_LINK_SALT).unsign(
+        token, max_age=max_age if max_age is not None else settings.EVIDENCE_URL_MAX_AGE
+    )
+    return int(value)
+
+
+def prohibition_explanation(report: Report) -> str:
+    species = report.species
+    if species is None:
+        return _(
+            "Wildlife product of a species not yet identified to species level; reviewed by a "
+            "wildlife expert of the programme as prohibited under the Coalition Prohibited "
+            "Wildlife Policy Framework."
+        )
+    return _(
+        "%(common)s (%(scientific)s) is listed in CITES %(appendix)s. %(plain)s The listing "
+        "offers %(product)s of this species, which the Coalition Prohibited Wildlife Policy "
+        "Framework, adopted by every member company, prohibits on member platforms. A wildlife "
+        "expert of the programme verified the listing against the evidence below."
+    ) % {
+        "common": species.common_name_en,
+        "scientific": species.scientific_name,
+        "appendix": species.get_cites_appendix_display(),
+        "plain": species.cites_plain_words,
+        "product": str(report.product_type).lower(),
+    }
+
+
+def notice_context(report: Report) -> dict:
+    evidence = [
+        {
+            "number": index,
+            "sha256": item.original_sha256,
+            "image_sha256": item.image_sha256,
+            "width": item.width,
+            "height": item.height,
+            "uploaded_at": item.uploaded_at,
+            "url": evidence_link(item.pk),
+        }
+        for index, item in enumerate(report.evidence.all(), start=1)
+    ]
+    return {
+        "report": report,
+        "reference": report.reference,
+        "url": report.listing_url,
+        "normalized_url": report.normalized_url,
+        "species": report.species,
+        "species_label": report.species_label,
+        "product_type": report.product_type,
+        "explanation": prohibition_explanation(report),
+        "evidence": evidence,
+        "notifier_name": settings.PROGRAMME_NAME,
+        "notifier_email": settings.PROGRAMME_CONTACT_EMAIL,
+        "portal_url": settings.SITE_URL
+        + reverse("reports:company_detail", args=[report.reference]),
+        "good_faith": _(
+            "We state in good faith that the information in this notice is accurate and "
+            "complete and that we believe the content described is illegal or incompatible "
+            "with your terms of service."
+        ),
+        "evidence_link_days": settings.EVIDENCE_URL_MAX_AGE // 86400,
+    }
+
+
+def notice_payload(report: Report) -> dict:
+    """The JSON body of the webhook; documented in docs/webhooks.md."""
+    context = notice_context(report)
+    species = report.species
+    return {
+        "type": "report.forwarded",
+        "reference": report.reference,
+        "forwarded_at": report.forwarded_at.isoformat() if report.forwarded_at else None,
+        "listing": {
+            "url": report.listing_url,
+            "normalized_url": report.normalized_url,
+            "domain": report.domain,
+            "title": report.listing_title,
+            "text": report.listing_text,
+            "price": str(report.price) if report.price is not None else None,
+            "currency": report.currency,
+            "seller_handle": report.seller_handle,
+            "quantity": report.quantity,
+            "location": report.listing_location,
+        },
+        "species": {
+            "scientific_name": species.scientific_name,
+            "common_name": species.common_name_en,
+            "group": species.group.slug,
+            "cites_appendix": species.cites_appendix,
+        }
+        if species
+        else {"description": report.species_other},
+        "product_type": report.product_type.slug,
+        "explanation": context["explanation"],
+        "evidence": [
+            {"sha256": e["sha256"], "image_sha256": e["image_sha256"], "url": e["url"]}
+            for e in context["evidence"]
+        ],
+        "notifier": {"name": context["notifier_name"], "email": context["notifier_email"]},
+        "good_faith_statement": context["good_faith"],
+        "callback": {
+            "acknowledge": settings.SITE_URL
+            + f"/api/v1/company/reports/{report.reference}/acknowledge/",
+            "outcome": settings.SITE_URL + f"/api/v1/company/reports/{report.reference}/outcome/",
+        },
+    }

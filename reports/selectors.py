@@ -1,0 +1,106 @@
+"""Read-side queries. Every list here runs a fixed number of SQL queries whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from spotter.models import AuditEvent, User
+
+from .models import Report, ReportStatus, Verdict
+
+
+def report_timeline(report: Report) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).select_related(
+        "actor"
+    )
+
+
+def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QuerySet[Report]:
+    """Oldest first; the expert's own submissions never appear."""
+    qs = (
+        Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
+        .exclude(volunteer=expert)
+        .select_related("species__group", "product_type", "company", "claimed_by")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("submitted_at", "id")
+    )
+    if group:
+        qs = qs.filter(species__group__slug=group)
+    if platform == "non-member":
+        qs = qs.filter(company__isnull=True)
+    elif platform:
+        qs = qs.filter(company__slug=platform)
+    return qs
+
+
+def volunteer_reports(volunteer: User) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(volunteer=volunteer)
+        .select_related("species", "product_type", "company")
+        .order_by("-submitted_at")
+    )
+
+
+def company_reports(company_id: int, *, status: str = "") -> QuerySet[Report]:
+    qs = (
+        Report.objects.filter(
+            company_id=company_id,
+            status__in=[ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED, ReportStatus.CLOSED],
+        )
+        .select_related("species", "product_type")
+        .order_by("-forwarded_at")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+@dataclass
+class Accuracy:
+    confirmed: int
+    rejected: int
+
+    @property
+    def decided(self) -> int:
+        return self.confirmed + self.rejected
+
+    @property
+    def rate(self) -> float | None:
+        return self.confirmed / self.decided if self.decided else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
+
+
+def volunteer_accuracy(volunteer: User) -> Accuracy:
+    """confirmed ÷ (confirmed + rejected) over decided reports (duplicates/withdrawn excluded)."""
+    counts = Report.objects.filter(volunteer=volunteer).aggregate(
+        confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
+        rejected=Count("id", filter=Q(verdict=Verdict.REJECTED)),
+    )
+    return Accuracy(confirmed=counts["confirmed"], rejected=counts["rejected"])
+
+
+def headline_counts() -> dict:
+    counts = Report.objects.aggregate(
+        submitted=Count(
+            "id", filter=~Q(status__in=[ReportStatus.DUPLICATE, ReportStatus.WITHDRAWN])
+        ),
+        awaiting_review=Count(
+            "id", filter=Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
+        ),
+        needs_info=Count("id", filter=Q(status=ReportStatus.NEEDS_INFO)),
+        confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
+        rejected=Count("id", filter=Q(verdict=Verdict.REJECTED)),
+        forwarded=Count("id", filter=Q(forwarded_at__isnull=False)),
+        removed=Count("id", filter=Q(outcome="removed")),
+        duplicates=Count("id", filter=Q(status=ReportStatus.DUPLICATE)),
+        non_member_waiting=Count(
+            "id", filter=Q(status=ReportStatus.CONFIRMED, company__isnull=True)
+        ),
+    )
+    counts["accuracy"] = Accuracy(counts["confirmed"], counts["rejected"])
+    return counts

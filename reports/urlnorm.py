@@ -1,0 +1,115 @@
+"""Listing URL validation and normalisation.
+
+Two volunteers who flag the same listing rarely paste the same string: hosts differ in case,
+links carry tracking parameters and fragments. The normalised form is what duplicates are
+detected on, and its registrable domain (public-suffix aware, from tldextract's bundled
+snapshot — no network) is what routes a report to a member company.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import tldextract
+from django.utils.translation import gettext as _
+
+MAX_URL_LENGTH = 2000
+
+# Offline extractor: an empty suffix_list_urls tuple makes tldextract use its bundled snapshot.
+_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+TRACKING_PARAMS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkevt",
+    "mkcid",
+    "mkrid",
+    "campid",
+    "toolid",
+    "customid",
+    "spm",
+    "scm",
+    "ref_",
+    "ref_src",
+    "share_id",
+    "si",
+    "trk",
+    "_ga",
+    "_gl",
+}
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class ListingURLError(ValueError):
+    """The URL cannot be a listing URL; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class NormalizedURL:
+    url: str
+    host: str
+    registrable_domain: str
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def normalize_listing_url(raw: str) -> NormalizedURL:
+    raw = (raw or "").strip()
+    if not raw:
+        raise ListingURLError(_("Enter the listing's URL."))
+    if len(raw) > MAX_URL_LENGTH:
+        raise ListingURLError(
+            _("The URL is too long (at most %(max)d characters).") % {"max": MAX_URL_LENGTH}
+        )
+    if any(ord(ch) < 32 or ch in " \x7f" for ch in raw):
+        raise ListingURLError(_("The URL contains spaces or control characters."))
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise ListingURLError(_("This is not a valid URL.")) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise ListingURLError(_("Only http:// and https:// listing URLs are accepted."))
+    if parts.username is not None or parts.password is not None:
+        raise ListingURLError(_("URLs containing a user name or password are not accepted."))
+    hostname = (parts.hostname or "").rstrip(".")
+    if not hostname:
+        raise ListingURLError(_("The URL has no host name."))
+    try:
+        host = hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise ListingURLError(_("The URL's host name is not a valid domain name.")) from exc
+    extracted = _extract(host)
+    if not extracted.suffix or not extracted.domain:
+        raise ListingURLError(
+            _("The URL must name a public website (a domain such as example.com).")
+        )
+    registrable = extracted.top_domain_under_public_suffix.lower()
+
+    netloc = host
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        netloc = f"{host}:{port}"
+    path = parts.path or "/"
+    query = urlencode(
+        sorted(
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+        )
+    )
+    normalized = urlunsplit((scheme, netloc, path, query, ""))
+    return NormalizedURL(url=normalized, host=host, registrable_domain=registrable)

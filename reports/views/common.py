@@ -1,0 +1,107 @@
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from spotter.audit import record_event
+from spotter.decorators import role_required
+from spotter.models import Role
+from spotter.permissions import access_report, can_see_original_evidence, can_see_volunteer_identity
+
+from .. import selectors
+from ..models import Evidence
+from ..notices import read_evidence_token
+
+
+@login_required
+def detail(request, reference):
+    user = request.user
+    if user.role == Role.COMPANY_STAFF:
+        return redirect("reports:company_detail", reference=reference)
+    if user.role == Role.EXPERT:
+        return redirect("reports:review", reference=reference)
+    report = access_report(
+        user,
+        reference,
+    )
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "evidence": report.evidence.all(),
+            "timeline": selectors.report_timeline(report),
+            "show_identity": can_see_volunteer_identity(user, report),
+            "is_owner": report.volunteer_id == user.pk,
+        },
+    )
+
+
+def _evidence_response(evidence: Evidence, *, original: bool = False) -> FileResponse:
+    field = evidence.original if original else evidence.image
+    if not field:
+        raise Http404("Evidence file no longer kept.")
+    ext = field.name.rsplit(".", 1)[-1]
+    content_type = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}.get(ext)
+    if content_type is None:
+        raise Http404
+    suffix = "-original" if original else ""
+    response = FileResponse(
+        field.open("rb"),
+        content_type=content_type,
+        as_attachment=original,
+        filename=f"{evidence.report.reference}-{evidence.pk}{suffix}.{ext}",
+    )
+    if not original:
+        response["Content-Disposition"] = (
+            f'inline; filename="{evidence.report.reference}-{evidence.pk}.{ext}"'
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def evidence_image(request, reference, evidence_id):
+    report = access_report(request.user, reference)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
+    if request.user.role != Role.VOLUNTEER:
+        record_event(
+            actor=request.user,
+            action="evidence.viewed",
+            target=report,
+            data={"evidence": evidence.pk},
+        )
+    return _evidence_response(evidence)
+
+
+@role_required(Role.ADMIN)
+def evidence_original(request, reference, evidence_id):
+    if not can_see_original_evidence(request.user):
+        raise Http404
+    report = access_report(request.user, reference)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
+    record_event(
+        actor=request.user,
+        action="evidence.original_downloaded",
+        target=report,
+        data={"evidence": evidence.pk, "sha256": evidence.original_sha256},
+    )
+    return _evidence_response(evidence, original=True)
+
+
+def evidence_link(request, token):
+    """Signed, expiring link sent in notices to company enforcement inboxes."""
+    try:
+        evidence_id = read_evidence_token(token)
+    except signing.BadSignature as exc:
+        raise Http404("This evidence link is invalid or has expired.") from exc
+    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id)
+    record_event(
+        actor=None,
+        action="evidence.link_opened",
+        target=evidence.report,
+        data={"evidence": evidence.pk},
+    )
+    return _evidence_response(evidence)

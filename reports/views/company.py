@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spotter.decorators import role_required
+from spotter.models import Role
+from spotter.permissions import access_report
+
+from .. import selectors, services
+from ..forms import OutcomeForm
+from ..models import ReportStatus
+from ..notices import notice_context
+from ..sla import is_overdue
+
+
+@role_required(Role.COMPANY_STAFF)
+def portal(request):
+    status = request.GET.get("status", "")
+    if status not in {"", ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED, ReportStatus.CLOSED}:
+        status = ""
+    page = Paginator(
+        selectors.company_reports(request.user.company_id, status=status), 30
+    ).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for report in page:
+        report.overdue = is_overdue(report, now)
+    return render(
+        request,
+        "reports/company_portal.html",
+        {"page": page, "status": status, "company": request.user.company},
+    )
+
+
+@role_required(Role.COMPANY_STAFF)
+def company_detail(request, reference):
+    report = access_report(request.user, reference)
+    context = notice_context(report)
+    context.update(
+        {
+            "outcome_form": OutcomeForm(),
+            "overdue": is_overdue(report),
+            "evidence_items": report.evidence.all(),
+        }
+    )
+    return render(request, "reports/company_detail.html", context)
+
+
+@require_POST
+@role_required(Role.COMPANY_STAFF)
+def acknowledge(request, reference):
+    report = access_report(request.user, reference)
+    try:
+        services.acknowledge_report(report=report, staff=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Acknowledged."))
+    return redirect("reports:company_detail", reference=reference)
+
+
+@require_POST
+@role_required(Role.COMPANY_STAFF)
+def outcome(request, reference):
+    report = access_report(request.user, reference)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        context = notice_context(report)
+        context.update(
+            {
+                "outcome_form": form,
+                "overdue": is_overdue(report),
+                "evidence_items": report.evidence.all(),
+            }
+        )
+        return render(request, "reports/company_detail.html", context, status=400)
+    try:
+        services.record_outcome(
+            report=report,
+            staff=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Outcome recorded. Thank you for acting on this notice."))
+    return redirect("reports:company_detail", reference=reference)

@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spotter.decorators import role_required
+from spotter.models import Role
+from spotter.permissions import access_report
+
+from .. import selectors, services
+from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
+from ..models import MemberCompany, ReportStatus, SpeciesGroup
+
+
+@role_required(Role.EXPERT)
+def queue(request):
+    group = request.GET.get("group", "")
+    platform = request.GET.get("platform", "")
+    reports = selectors.expert_queue(expert=request.user, group=group, platform=platform)
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/queue.html",
+        {
+            "page": page,
+            "groups": SpeciesGroup.objects.all(),
+            "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
+            "group": group,
+            "platform": platform,
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+def review(request, reference):
+    report = access_report(request.user, reference)
+    return render(
+        request,
+        "reports/review.html",
+        {
+            "report": report,
+            "evidence": report.evidence.all(),
+            "timeline": selectors.report_timeline(report),
+            "confirm_form": ConfirmForm(),
+            "reject_form": RejectForm(),
+            "needs_info_form": NeedsInfoForm(),
+            "is_mine": report.claimed_by_id == request.user.pk
+            and report.status == ReportStatus.IN_REVIEW,
+        },
+    )
+
+
+def _act(request, reference, action):
+    report = access_report(request.user, reference)
+    try:
+        result = action(report)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:review", reference=reference)
+    return result
+
+
+@require_POST
+@role_required(Role.EXPERT)
+def claim(request, reference):
+    def do(report):
+        services.claim_report(report=report, expert=request.user)
+        messages.success(request, _("You are reviewing %(ref)s.") % {"ref": reference})
+        return redirect("reports:review", reference=reference)
+
+    return _act(request, reference, do)
+
+
+@require_POST
+@role_required(Role.EXPERT)
+def release(request, reference):
+    def do(report):
+        services.release_report(report=report, expert=request.user)
+        messages.info(request, _("%(ref)s is back in the queue.") % {"ref": reference})
+        return redirect("reports:queue")
+
+    return _act(request, reference, do)
+
+
+@require_POST
+@role_required(Role.EXPERT)
+def confirm(request, reference):
+    form = ConfirmForm(request.POST)
+
+    def do(report):
+        if not form.is_valid():
+            messages.error(request, _("Check the confirmation form."))
+            return redirect("reports:review", reference=reference)
+        services.confirm_report(
+            report=report,
+            expert=request.user,
+            species=form.cleaned_data["species_obj"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("%(ref)s confirmed.") % {"ref": reference})
+        return redirect("reports:queue")
+
+    return _act(request, reference, do)
+
+
+@require_POST
+@role_required(Role.EXPERT)
+def reject(request, reference):
+    form = RejectForm(request.POST)
+
+    def do(report):
+        if not form.is_valid():
+            messages.error(request, _("Choose a reason for rejecting the report."))
+            return redirect("reports:review", reference=reference)
+        services.reject_report(
+            report=report,
+            expert=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("%(ref)s rejected.") % {"ref": reference})
+        return redirect("reports:queue")
+
+    return _act(request, reference, do)
+
+
+@require_POST
+@role_required(Role.EXPERT)
+def needs_info(request, reference):
+    form = NeedsInfoForm(request.POST)
+
+    def do(report):
+        if not form.is_valid():
+            messages.error(request, _("Say what information is needed."))
+            return redirect("reports:review", reference=reference)
+        services.request_info(
+            report=report, expert=request.user, message=form.cleaned_data["message"]
+        )
+        messages.success(request, _("%(ref)s returned to the volunteer.") % {"ref": reference})
+        return redirect("reports:queue")
+
+    return _act(request, reference, do)

@@ -1,0 +1,142 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spotter.decorators import role_required
+from spotter.models import Role
+from spotter.permissions import access_report
+
+from .. import selectors, services
+from ..forms import ResubmitReportForm, SubmitReportForm
+from ..models import ReportStatus
+
+
+@role_required(Role.VOLUNTEER)
+def submit(request):
+    try:
+        services.ensure_can_submit(request.user)
+    except services.PermissionDenied as exc:
+        messages.warning(request, str(exc))
+        return redirect("training:home")
+    initial = {
+        key: request.GET.get(key, "")[:limit]
+        for key, limit in (("listing_url", 2000), ("listing_title", 300), ("listing_text", 10000))
+        if request.GET.get(key)
+    }
+    form = SubmitReportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.submit_report(
+                volunteer=request.user,
+                details=form.listing_details(),
+                images=form.processed_images,
+                image_names=form.image_names,
+            )
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if report.status == ReportStatus.DUPLICATE:
+                messages.info(
+                    request,
+                    _(
+                        "This listing was already reported (%(ref)s) and is being handled; your "
+                        "report is linked to it as a duplicate. Thank you!"
+                    )
+                    % {"ref": report.duplicate_of.reference},
+                )
+            elif report.company_id is None:
+                messages.success(
+                    request,
+                    _(
+                        "Report %(ref)s submitted. The platform (%(domain)s) is not a coalition "
+                        "member; if confirmed, the programme will follow it up directly."
+                    )
+                    % {"ref": report.reference, "domain": report.domain},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Report %(ref)s submitted for expert review.") % {"ref": report.reference},
+                )
+            return redirect("reports:detail", reference=report.reference)
+    return render(request, "reports/submit.html", {"form": form})
+
+
+@role_required(Role.VOLUNTEER)
+def my_reports(request):
+    page = Paginator(selectors.volunteer_reports(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reports/my_reports.html",
+        {"page": page, "accuracy": selectors.volunteer_accuracy(request.user)},
+    )
+
+
+@role_required(Role.VOLUNTEER)
+def my_accuracy(request):
+    return render(
+        request,
+        "reports/my_accuracy.html",
+        {
+            "accuracy": selectors.volunteer_accuracy(request.user),
+            "decided": selectors.volunteer_reports(request.user).exclude(verdict="")[:50],
+        },
+    )
+
+
+@role_required(Role.VOLUNTEER)
+def resubmit(request, reference):
+    report = access_report(request.user, reference)
+    if report.status != ReportStatus.NEEDS_INFO:
+        messages.error(request, _("This report is not waiting for more information."))
+        return redirect("reports:detail", reference=reference)
+    initial = {
+        "listing_url": report.listing_url,
+        "listing_title": report.listing_title,
+        "species": report.species_id,
+        "species_other": report.species_other,
+        "product_type": report.product_type_id,
+        "listing_text": report.listing_text,
+        "listing_language": report.listing_language,
+        "price": report.price,
+        "currency": report.currency,
+        "seller_handle": report.seller_handle,
+        "quantity": report.quantity,
+        "listing_location": report.listing_location,
+        "notes": report.notes,
+    }
+    form = ResubmitReportForm(
+        request.POST or None, request.FILES or None, initial=initial, report=report
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit_report(
+                report=report,
+                volunteer=request.user,
+                details=form.listing_details(),
+                images=form.processed_images,
+                image_names=form.image_names,
+            )
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you: the report is back in the expert queue."))
+            return redirect("reports:detail", reference=reference)
+    return render(request, "reports/resubmit.html", {"form": form, "report": report})
+
+
+@require_POST
+@role_required(Role.VOLUNTEER)
+def withdraw(request, reference):
+    report = access_report(request.user, reference)
+    try:
+        services.withdraw_report(report=report, volunteer=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Report withdrawn."))
+    return redirect("reports:detail", reference=reference)

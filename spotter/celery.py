@@ -1,0 +1,16 @@
+"""Celery application.
+
+With ``REDIS_URL`` set, tasks go to Redis and run on real workers (``celery -A spotter worker``)
+with ``celery -A spotter beat`` for periodic sweeps. Without it (the embedded default) tasks run
+in-process, eagerly, so a fresh checkout needs nothing but Python.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotter.settings")
+
+app = Celery("spotter")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .audit import current_ip
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR is the only address we can trust unless a proxy we run sets X-Forwarded-For;
+    # gunicorn behind a proxy should be started with --forwarded-allow-ips for that.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequireMFAMiddleware:
+    """Send experts, company staff and admins to set up two-factor authentication.
+
+    allauth's MFA has no "required" switch, so every request of such a user without an
+    authenticator is redirected to the TOTP set-up page (the pages needed to set it up, and
+    logout, stay reachable). The request's IP is also made available to the audit log here.
+    """
+
+    allowed_prefixes = ("/accounts/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(client_ip(request))
+        try:
+            redirect_response = self.check_mfa(request)
+            if redirect_response is not None:
+                return redirect_response
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
+
+    def check_mfa(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        required_roles = set(settings.MFA_REQUIRED_ROLES)
+        if not required_roles:
+            return None
+        needs_mfa = user.role in required_roles or (user.is_superuser and "admin" in required_roles)
+        if not needs_mfa or request.path.startswith(self.allowed_prefixes):
+            return None
+        from allauth.mfa.models import Authenticator
+
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return None
+        if request.path.startswith("/api/"):
+            # A session reached here through the web login; token clients are not affected
+            # because their user is only known inside DRF.
+            return JsonResponse(
+                {"detail": str(_("Set up two-factor authentication before using the API."))},
+                status=403,
+            )
+        return redirect(reverse("mfa_activate_totp"))

@@ -1,0 +1,113 @@
+"""Account changes: creating users with a role, changing roles, invitations."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .audit import record_event
+from .models import Role, User
+
+
+def _apply_role(user: User, role: str, company) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    user.role = role
+    user.company = company if role == Role.COMPANY_STAFF else None
+    user.is_staff = role in (Role.ADMIN, Role.EXPERT)
+    if role != Role.ADMIN:
+        user.is_superuser = False
+    user.full_clean(exclude=["password", "pseudonym"])
+
+
+def create_user_with_role(
+    *,
+    email: str,
+    role: str,
+    password: str | None = None,
+    company=None,
+    display_name: str = "",
+    country: str = "",
+    actor: User | None = None,
+    verified: bool = True,
+) -> User:
+    """Create an account (operators, scripts, admins inviting experts and company staff)."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User(email=email, display_name=display_name, country=country.upper())
+        _apply_role(user, role, company)
+        if role == Role.ADMIN:
+            user.is_superuser = True
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+        record_event(
+            actor=actor,
+            action="user.created",
+            target=user,
+            to_state=role,
+            data={"company": company.slug if company else None},
+        )
+    return user
+
+
+def change_role(*, user: User, role: str, company=None, actor: User | None = None) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = (user.role, user.company.slug if user.company else None)
+        _apply_role(user, role, company)
+        if role == Role.ADMIN:
+            user.is_superuser = True
+        user.save()
+        after = (user.role, user.company.slug if user.company else None)
+        if before != after:
+            record_event(
+                actor=actor,
+                action="user.role_changed",
+                target=user,
+                from_state=before[0],
+                to_state=after[0],
+                data={"company_before": before[1], "company_after": after[1]},
+            )
+    return user
+
+
+def invitation_link(user: User, site_url: str) -> str:
+    """Where an invited user sets their password: allauth's own password-reset-from-key page."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return site_url + path
+
+
+def send_invitation(*, user: User, site_url: str, actor: User | None = None) -> str:
+    link = invitation_link(user, site_url)
+    role = Role(user.role).label
+    send_mail(
+        _("You are invited to Cyber Spotter"),
+        _(
+            'You have been given the role "%(role)s" on Cyber Spotter.\n\n'
+            "Choose your password here: %(link)s\n\n"
+            "You will then be asked to set up two-factor authentication."
+        )
+        % {"role": role, "link": link},
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
+    record_event(actor=actor, action="user.invited", target=user, to_state=user.role)
+    return link
