@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "spotter.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,8 +108,8 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -151,9 +152,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox (reports/forwarding.py): retries back off exponentially with jitter from the base
+# delay up to the cap (1 min, 2, 4 … 24 h: 17–34 h in all over 12 attempts), driven by the
+# sweep; an attempt holds its row for the lease; a queued task lost with Redis or a dead worker
+# is queued again after the re-queue delay. Tests shorten all of these.
+OUTBOX_BASE_DELAY_SECONDS = envint("OUTBOX_BASE_DELAY_SECONDS", 60)
+OUTBOX_MAX_DELAY_SECONDS = envint("OUTBOX_MAX_DELAY_SECONDS", 24 * 3600)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_REQUEUE_SECONDS = envint("OUTBOX_REQUEUE_SECONDS", 300)
+OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "reports.tasks.sweep_outbox", "schedule": timedelta(seconds=30)},
+    "sweep-outbox": {
+        "task": "reports.tasks.sweep_outbox",
+        "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
+    },
     "check-slas": {"task": "reports.tasks.check_slas", "schedule": timedelta(minutes=15)},
+    "purge-rejected-originals": {
+        "task": "reports.tasks.purge_rejected_originals",
+        "schedule": timedelta(hours=24),
+    },
+    # Plans yesterday's digests (once per company and day) and retries unsent ones.
+    "send-digests": {"task": "reports.tasks.send_digests", "schedule": timedelta(minutes=30)},
 }
 
 # --- Auth and accounts ----------------------------------------------------------------------
@@ -252,6 +273,11 @@ EVIDENCE_MAX_REPORT_BYTES = envint("EVIDENCE_MAX_REPORT_BYTES", 25 * 1024 * 1024
 EVIDENCE_MAX_FILES = 5
 EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
 EVIDENCE_URL_MAX_AGE = envint("EVIDENCE_URL_MAX_AGE", 7 * 24 * 3600)
+# Originals of rejected reports are deleted this long after the decision (reports/retention.py).
+EVIDENCE_RETENTION_REJECTED_DAYS = envint("EVIDENCE_RETENTION_REJECTED_DAYS", 180)
+# Whole request bodies above this are refused with 413 before Django reads them
+# (spotter.middleware.RequestSizeLimitMiddleware): a report's screenshots plus its form fields.
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", EVIDENCE_MAX_REPORT_BYTES + 2 * 1024 * 1024)
 
 # --- Programme rules ------------------------------------------------------------------------
 SLA_ACK_HOURS_DEFAULT = 24
