@@ -87,7 +87,9 @@ class ListingForm(forms.Form):
         help_text=_("If the species is not in the catalogue or you are unsure, describe it."),
     )
     product_type = forms.ModelChoiceField(
-        label=_("Product type"), queryset=ProductType.objects.all(), empty_label=None
+        label=_("Product type"),
+        queryset=ProductType.objects.all(),
+        empty_label=_("— choose a product type —"),
     )
     listing_text = forms.CharField(
         label=_("Listing text (pasted)"),
@@ -186,6 +188,8 @@ class ScreenshotsMixin(forms.Form):
     screenshots = ScreenshotsField(
         label=_("Screenshots"),
         required=False,
+        # Empty files reach process_image, whose error names the file.
+        allow_empty_file=True,
         help_text=_("1 to 5 JPEG, PNG or WebP images of the listing, showing its URL and date."),
     )
     min_screenshots = 1

@@ -39,6 +39,7 @@ def test_whole_loop(live_server, page, tmp_path):
     page.fill("#id_listing_url", "https://www.example-shop.com/item/123?utm_source=feed")
     page.fill("#id_listing_title", "Pangolin scales 500 g, bulk")
     page.select_option("#id_species", str(species.pk))
+    page.select_option("#id_product_type", label="Scales")
     page.fill("#id_listing_text", "Genuine scales. Discreet shipping.")
     page.fill("#id_price", "120")
     page.fill("#id_currency", "USD")
