@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from . import forwarding, webhooks
 from .models import (
     Delivery,
     DeliveryStatus,
+    DigestRun,
     Evidence,
     MemberCompany,
     PlatformDomain,
@@ -23,17 +25,62 @@ class PlatformDomainInline(admin.TabularInline):
     extra = 1
 
 
+class MemberCompanyForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        label=_("webhook URL"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("https only; the host must resolve to public addresses."),
+    )
+
+    class Meta:
+        model = MemberCompany
+        fields = [
+            "slug",
+            "name",
+            "local_name",
+            "country",
+            "is_active",
+            "enforcement_email",
+            "escalation_email",
+            "notify_by_email",
+            "daily_digest",
+            "webhook_url",
+            "webhook_enabled",
+            "ack_sla_hours",
+            "act_sla_hours",
+        ]
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data.get("webhook_url", "")
+        if url:
+            # https only, and the host must resolve to public addresses (see reports/webhooks.py).
+            webhooks.check_webhook_url(url)
+        return url
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("webhook_enabled") and not cleaned.get("webhook_url"):
+            self.add_error("webhook_url", _("Enter the webhook URL before enabling webhooks."))
+        return cleaned
+
+
 @admin.register(MemberCompany)
 class MemberCompanyAdmin(admin.ModelAdmin):
+    form = MemberCompanyForm
     list_display = [
         "name",
         "local_name",
         "country",
         "enforcement_email",
         "is_active",
+        "notify_by_email",
+        "daily_digest",
         "webhook_enabled",
         "ack_sla_hours",
         "act_sla_hours",
+        "escalation_email",
         "domain_list",
     ]
     list_filter = ["is_active", "webhook_enabled", "daily_digest", "country"]
@@ -50,26 +97,24 @@ class MemberCompanyAdmin(admin.ModelAdmin):
         return ", ".join(d.domain for d in obj.domains.all()) or "—"
 
     def save_model(self, request, obj, form, change):
-        if obj.webhook_url:
-            from django.core.exceptions import ValidationError
-
-            try:
-                webhooks.check_webhook_url(obj.webhook_url)
-            except ValidationError as exc:
-                obj.webhook_enabled = False
-                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
         super().save_model(request, obj, form, change)
+        if obj.webhook_enabled and not obj.webhook_secret:
+            # Signing needs a secret: make one now and show it this once.
+            self._show_secret(request, obj)
+
+    def _show_secret(self, request, company):
+        secret = webhooks.rotate_webhook_secret(company=company, actor=request.user)
+        self.message_user(
+            request,
+            _("New webhook secret for %(name)s (copy it now, it is not shown again): %(s)s")
+            % {"name": company.name, "s": secret},
+            messages.WARNING,
+        )
 
     @admin.action(description=_("Create a new webhook secret (shown once)"))
     def rotate_secret(self, request, queryset):
         for company in queryset:
-            secret = webhooks.rotate_webhook_secret(company=company, actor=request.user)
-            self.message_user(
-                request,
-                _("New webhook secret for %(name)s (copy it now, it is not shown again): %(s)s")
-                % {"name": company.name, "s": secret},
-                messages.WARNING,
-            )
+            self._show_secret(request, company)
 
 
 @admin.register(SpeciesGroup)
@@ -205,10 +250,24 @@ class DeliveryAdmin(admin.ModelAdmin):
     def short_error(self, obj):
         return (obj.last_error or "")[:80]
 
-    @admin.action(description=_("Retry now"))
+    @admin.action(description=_("Retry dead deliveries now"))
     def retry(self, request, queryset):
         count = 0
         for delivery in queryset.filter(status=DeliveryStatus.DEAD):
             forwarding.retry_dead_delivery(delivery=delivery, actor=request.user)
             count += 1
         self.message_user(request, _("%(n)d delivery(ies) queued again.") % {"n": count})
+
+
+@admin.register(DigestRun)
+class DigestRunAdmin(admin.ModelAdmin):
+    list_display = ["date", "company", "status", "attempts", "sent_at", "idempotency_key"]
+    list_filter = ["status", "company"]
+    list_select_related = ["company"]
+    readonly_fields = [f.name for f in DigestRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

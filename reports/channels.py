@@ -5,11 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from .forwarding import DeliveryFailed
 from .models import Channel, Delivery
 from .notices import notice_context
+
+MESSAGE_ID_DOMAIN = "cyberspotter.notices"
+
+
+def message_id(key: str) -> str:
+    """The same Message-ID on every retry: mail systems and people can spot repeats."""
+    return f"<{key}@{MESSAGE_ID_DOMAIN}>"
 
 
 def send(delivery: Delivery) -> None:
@@ -19,10 +27,29 @@ def send(delivery: Delivery) -> None:
         from .webhooks import send_webhook
 
         send_webhook(delivery)
-    elif delivery.channel == Channel.PORTAL:
-        return
-    else:  # pragma: no cover - guarded by the model's choices
-        raise DeliveryFailed(f"Unknown channel {delivery.channel}", permanent=True)
+    elif delivery.channel == Channel.ESCALATION:
+        send_escalation(delivery)
+    else:  # portal rows are sent on commit; digest rows go with their DigestRun
+        raise DeliveryFailed(f"Channel {delivery.channel} is not sent on its own", permanent=True)
+
+
+def send_mail_message(
+    *, key: str, subject: str, text: str, html: str | None, to: list[str], headers: dict
+) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=[settings.PROGRAMME_CONTACT_EMAIL],
+        headers={"Message-ID": message_id(key), **headers},
+    )
+    if html is not None:
+        message.attach_alternative(html, "text/html")
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 — SMTP errors vary; all are retryable
+        raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
 
 
 def send_email_notice(delivery: Delivery) -> None:
@@ -35,20 +62,37 @@ def send_email_notice(delivery: Delivery) -> None:
         subject = f"[Cyber Spotter] Notice {report.reference}: {report.species_label}"[:200]
         text = render_to_string("reports/notice/notice.txt", context)
         html = render_to_string("reports/notice/notice.html", context)
-    message = EmailMultiAlternatives(
+    send_mail_message(
+        key=delivery.idempotency_key,
         subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        text=text,
+        html=html,
         to=[company.enforcement_email],
-        reply_to=[settings.PROGRAMME_CONTACT_EMAIL],
-        headers={
-            # Same Message-ID on every retry: mail systems and people can spot repeats.
-            "Message-ID": f"<{delivery.idempotency_key}@cyberspotter.notices>",
-            "X-Cyber-Spotter-Reference": report.reference,
-        },
+        headers={"X-Cyber-Spotter-Reference": report.reference},
     )
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send(fail_silently=False)
-    except Exception as exc:  # noqa: BLE001 — SMTP errors vary; all are retryable
-        raise DeliveryFailed(f"SMTP: {exc}") from exc
+
+
+def send_escalation(delivery: Delivery) -> None:
+    """The one email to the company's second contact about an overdue notice."""
+    company = delivery.company
+    if not company.escalation_email:
+        raise DeliveryFailed("The company has no escalation contact.", permanent=True)
+    report = delivery.report
+    with translation.override("en"):
+        context = {
+            "report": report,
+            "company": company,
+            "portal_url": settings.SITE_URL
+            + reverse("reports:company_detail", args=[report.reference]),
+            "notifier_email": settings.PROGRAMME_CONTACT_EMAIL,
+        }
+        subject = f"[Cyber Spotter] Overdue notice {report.reference}"
+        text = render_to_string("reports/email/escalation.txt", context)
+    send_mail_message(
+        key=delivery.idempotency_key,
+        subject=subject,
+        text=text,
+        html=None,
+        to=[company.escalation_email],
+        headers={"X-Cyber-Spotter-Reference": report.reference},
+    )

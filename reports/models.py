@@ -325,6 +325,10 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email notice")
     WEBHOOK = "webhook", _("Signed webhook")
     PORTAL = "portal", _("Company portal")
+    # Listed in the company's daily digest email (sent by a DigestRun, not attempted alone).
+    DIGEST = "digest", _("Daily digest email")
+    # The one-time overdue email to the company's second contact.
+    ESCALATION = "escalation", _("Overdue escalation email")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -353,6 +357,17 @@ class Delivery(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a task for this row was last put on the broker; the sweep re-queues a due row only
+    # if that was long enough ago for the message to have been lost (Redis restart, dead worker).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        "DigestRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        help_text=_("The daily digest that carries this notice (digest channel only)."),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -366,3 +381,31 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.reference} → {self.company} ({self.channel})"
+
+
+class DigestRun(models.Model):
+    """One daily digest email to one company: unique per (company, date), so it goes out once
+    however often the digest task runs. Its key is the email's Message-ID."""
+
+    company = models.ForeignKey(MemberCompany, on_delete=models.PROTECT, related_name="digests")
+    date = models.DateField(_("day covered"))
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "company"]
+        verbose_name = _("daily digest")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "date"], name="one_digest_per_company_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} digest {self.date}"

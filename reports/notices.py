@@ -6,12 +6,15 @@ the same thing. It never contains the volunteer's identity.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Report
+from .models import Outcome, Report
 
 EVIDENCE_LINK_SALT = "reports.evidence-link"
 
@@ -51,8 +54,9 @@ def prohibition_explanation(report: Report) -> str:
     }
 
 
-def notice_context(report: Report) -> dict:
-    evidence = [
+def evidence_items(report: Report) -> list[dict]:
+    """Each screenshot with both hashes and a fresh signed link (valid EVIDENCE_URL_MAX_AGE)."""
+    return [
         {
             "number": index,
             "sha256": item.original_sha256,
@@ -64,6 +68,9 @@ def notice_context(report: Report) -> dict:
         }
         for index, item in enumerate(report.evidence.all(), start=1)
     ]
+
+
+def notice_context(report: Report) -> dict:
     return {
         "report": report,
         "reference": report.reference,
@@ -73,7 +80,7 @@ def notice_context(report: Report) -> dict:
         "species_label": report.species_label,
         "product_type": report.product_type,
         "explanation": prohibition_explanation(report),
-        "evidence": evidence,
+        "evidence": evidence_items(report),
         "notifier_name": settings.PROGRAMME_NAME,
         "notifier_email": settings.PROGRAMME_CONTACT_EMAIL,
         "portal_url": settings.SITE_URL
@@ -87,20 +94,32 @@ def notice_context(report: Report) -> dict:
     }
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def notice_payload(report: Report) -> dict:
-    """The JSON body of the webhook; documented in docs/webhooks.md."""
+    """The ``data`` of the webhook body; every field is documented in docs/webhooks.md.
+    Same shape for every report (absent values are null or ""), never the volunteer."""
     context = notice_context(report)
     species = report.species
+    expires = timezone.now() + timedelta(seconds=settings.EVIDENCE_URL_MAX_AGE)
+    api = f"{settings.SITE_URL}/api/v1/company/reports/{report.reference}"
     return {
-        "type": "report.forwarded",
         "reference": report.reference,
-        "forwarded_at": report.forwarded_at.isoformat() if report.forwarded_at else None,
+        "company": {"slug": report.company.slug, "name": report.company.name}
+        if report.company_id
+        else None,
+        "observed_at": _iso(report.submitted_at),
+        "confirmed_at": _iso(report.decided_at),
+        "forwarded_at": _iso(report.forwarded_at),
         "listing": {
             "url": report.listing_url,
             "normalized_url": report.normalized_url,
             "domain": report.domain,
             "title": report.listing_title,
             "text": report.listing_text,
+            "language": report.listing_language,
             "price": str(report.price) if report.price is not None else None,
             "currency": report.currency,
             "seller_handle": report.seller_handle,
@@ -108,24 +127,35 @@ def notice_payload(report: Report) -> dict:
             "location": report.listing_location,
         },
         "species": {
-            "scientific_name": species.scientific_name,
-            "common_name": species.common_name_en,
-            "group": species.group.slug,
-            "cites_appendix": species.cites_appendix,
-        }
-        if species
-        else {"description": report.species_other},
-        "product_type": report.product_type.slug,
+            "scientific_name": species.scientific_name if species else None,
+            "common_name": species.common_name_en if species else None,
+            "group": species.group.slug if species else None,
+            "cites_appendix": species.cites_appendix if species else None,
+            "cites_meaning": species.cites_plain_words if species else None,
+            "description": report.species_other,
+        },
+        "product_type": {"slug": report.product_type.slug, "name": str(report.product_type)},
         "explanation": context["explanation"],
         "evidence": [
-            {"sha256": e["sha256"], "image_sha256": e["image_sha256"], "url": e["url"]}
-            for e in context["evidence"]
+            {
+                "number": item["number"],
+                "sha256": item["sha256"],
+                "image_sha256": item["image_sha256"],
+                "width": item["width"],
+                "height": item["height"],
+                "captured_at": _iso(item["uploaded_at"]),
+                "url": item["url"],
+                "url_expires_at": expires.isoformat(),
+            }
+            for item in context["evidence"]
         ],
         "notifier": {"name": context["notifier_name"], "email": context["notifier_email"]},
-        "good_faith_statement": context["good_faith"],
+        "good_faith_statement": str(context["good_faith"]),
+        "sla": {"acknowledge_by": _iso(report.ack_due_at), "act_by": _iso(report.act_due_at)},
+        "portal_url": context["portal_url"],
         "callback": {
-            "acknowledge": settings.SITE_URL
-            + f"/api/v1/company/reports/{report.reference}/acknowledge/",
-            "outcome": settings.SITE_URL + f"/api/v1/company/reports/{report.reference}/outcome/",
+            "acknowledge": f"{api}/acknowledge/",
+            "outcome": f"{api}/outcome/",
+            "outcomes": list(Outcome.values),
         },
     }

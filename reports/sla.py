@@ -1,30 +1,37 @@
-"""Service levels: how long companies take to acknowledge and act on forwarded reports."""
+"""Service levels: how long companies take to acknowledge and act on forwarded reports.
+
+Deadlines (``ack_due_at``, ``act_due_at``) are fixed when a report is forwarded. A report past
+either is overdue; ``escalate_overdue`` (beat task ``check_slas`` / the embedded outbox loop)
+emails the company's second contact once per report, through the outbox (an ``escalation``
+delivery), so the email is retried like any notice and never sent twice for one report.
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from datetime import datetime
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from spotter.audit import record_event
 
-from .models import Report, ReportStatus
+from . import forwarding
+from .models import Channel, Delivery, Report, ReportStatus
 
 
-def overdue_q(now):
+def overdue_q(now: datetime) -> Q:
     return Q(status=ReportStatus.FORWARDED, ack_due_at__lt=now) | Q(
         status__in=[ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED], act_due_at__lt=now
     )
 
 
-def overdue_reports(now=None):
+def overdue_reports(now: datetime | None = None) -> QuerySet[Report]:
     """Forwarded reports past their company's acknowledge or act target."""
     return Report.objects.filter(overdue_q(now or timezone.now()))
 
 
-def is_overdue(report: Report, now=None) -> bool:
+def is_overdue(report: Report, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     if report.status == ReportStatus.FORWARDED and report.ack_due_at and report.ack_due_at < now:
         return True
@@ -35,45 +42,40 @@ def is_overdue(report: Report, now=None) -> bool:
     )
 
 
-def escalate_overdue(now=None) -> int:
-    """Email the company's second contact once per overdue report."""
+def escalate_overdue(now: datetime | None = None) -> int:
+    """Queue one escalation email per overdue report whose company has a second contact."""
     now = now or timezone.now()
     count = 0
-    candidates = (
+    candidate_ids = list(
         overdue_reports(now)
-        .filter(escalated_at__isnull=True)
+        .filter(escalated_at__isnull=True, company__isnull=False)
         .exclude(company__escalation_email="")
-        .select_related("company")
+        .values_list("pk", flat=True)
     )
-    for report in candidates:
+    for report_id in candidate_ids:
         with transaction.atomic():
-            locked = Report.objects.select_for_update().get(pk=report.pk)
-            if locked.escalated_at is not None:
+            report = (
+                Report.objects.select_for_update(of=("self",))
+                .select_related("company")
+                .get(pk=report_id)
+            )
+            # Re-check under the lock: another run may have escalated it, or the company acted.
+            if report.escalated_at is not None or not is_overdue(report, now):
                 continue
-            locked.escalated_at = now
-            locked.save(update_fields=["escalated_at"])
+            report.escalated_at = now
+            report.save(update_fields=["escalated_at"])
+            delivery, _ = Delivery.objects.get_or_create(
+                report=report,
+                company=report.company,
+                channel=Channel.ESCALATION,
+                defaults={"idempotency_key": forwarding.new_key(), "queued_at": now},
+            )
             record_event(
                 actor=None,
                 action="report.escalated",
-                target=locked,
-                data={"to": report.company.escalation_email},
+                target=report,
+                data={"to": report.company.escalation_email, "key": delivery.idempotency_key},
             )
-            transaction.on_commit(lambda r=report: _send_escalation(r))
+            forwarding.enqueue_after_commit([delivery])
         count += 1
     return count
-
-
-def _send_escalation(report: Report) -> None:
-    send_mail(
-        f"[Cyber Spotter] Overdue notice {report.reference}",
-        (
-            f"Notice {report.reference} was forwarded to {report.company.name} on "
-            f"{report.forwarded_at:%Y-%m-%d %H:%M} UTC and is past its service level "
-            f"({report.company.ack_sla_hours} h to acknowledge, {report.company.act_sla_hours} h "
-            f"to act).\n\nOpen it in the company portal: {settings.SITE_URL}/company/reports/"
-            f"{report.reference}/\n"
-        ),
-        settings.DEFAULT_FROM_EMAIL,
-        [report.company.escalation_email],
-        fail_silently=False,
-    )

@@ -2,6 +2,8 @@
 
 Long retry schedules live in the database (``Delivery.next_attempt_at``) and are driven by the
 ``sweep_outbox`` beat task, never by long countdowns that could outlive Redis' visibility timeout.
+Embedded mode (no Redis) runs ``.delay()`` in-process: the first attempt happens after commit and
+a failure is only rescheduled in the database, for ``manage.py run_outbox --loop`` to retry.
 """
 
 from __future__ import annotations
@@ -21,16 +23,14 @@ log = logging.getLogger(__name__)
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def deliver(delivery_id: int) -> str | None:
+    # Safe to run twice: the attempt claims the row under a lock and a lease.
     return forwarding.attempt_delivery(delivery_id)
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox(limit: int = 500) -> int:
-    """Queue every delivery whose next attempt is due (new, retrying, or stuck in flight)."""
-    ids = forwarding.due_delivery_ids(limit)
-    for delivery_id in ids:
-        deliver.delay(delivery_id)
-    return len(ids)
+    """Queue every delivery whose next attempt is due (new, retrying, stuck in flight, lost)."""
+    return forwarding.queue_due(limit)
 
 
 @shared_task(ignore_result=True)
@@ -38,6 +38,21 @@ def check_slas() -> int:
     from .sla import escalate_overdue
 
     return escalate_overdue()
+
+
+@shared_task(ignore_result=True)
+def send_digests() -> int:
+    """Plan yesterday's digests (once per company and day) and send every due one."""
+    from .digest import run_due_digests
+
+    return run_due_digests()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_digest(run_id: int) -> str | None:
+    from .digest import attempt_digest
+
+    return attempt_digest(run_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -53,4 +68,16 @@ def notify_volunteer(report_id: int, event: str) -> None:
         context = {"report": report, "event": event, "site_url": settings.SITE_URL}
         subject = render_to_string("reports/email/volunteer_subject.txt", context).strip()
         body = render_to_string("reports/email/volunteer_update.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [volunteer.email], fail_silently=True)
+    # A lost courtesy email must not fail the task (and, embedded, the company's request).
+    if not send_mail(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [volunteer.email], fail_silently=True
+    ):
+        log.warning("Could not email volunteer about report %s (%s)", report.reference, event)
+
+
+@shared_task(ignore_result=True)
+def purge_rejected_originals() -> int:
+    """Retention: delete originals of long-rejected reports (see reports/retention.py)."""
+    from .retention import purge_rejected_originals as purge
+
+    return purge()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, company, expert, overview, volunteer
+from .views import common, company, expert, overview, package, volunteer
 
 app_name = "reports"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         common.evidence_original,
         name="evidence_original",
     ),
+    path(
+        "reports/<str:reference>/evidence-package.zip",
+        package.evidence_package,
+        name="evidence_package",
+    ),
     path("e/<str:token>/", common.evidence_link, name="evidence_link"),
     path("review/", expert.queue, name="queue"),
     path("review/<str:reference>/", expert.review, name="review"),
@@ -34,4 +39,9 @@ urlpatterns = [
     path("company/reports/<str:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
     path("company/reports/<str:reference>/outcome/", company.outcome, name="outcome"),
     path("overview/", overview.overview, name="overview"),
+    path(
+        "overview/deliveries/<int:delivery_id>/retry/",
+        overview.retry_delivery,
+        name="retry_delivery",
+    ),
 ]

@@ -2,20 +2,26 @@
 
 Security: only admins set the URL; it must be https, and every address its host resolves to
 must be public (no private, loopback, link-local, multicast or reserved ranges), so the site
-cannot be turned against its own network. Redirects are never followed. The only exception is
-``WEBHOOK_ALLOW_LOOPBACK_HTTP`` (tests), which admits plain-http loopback receivers.
+cannot be turned against its own network. The connection then goes to an address that passed
+the check (TLS still verifies the host name), so a DNS answer that changes between check and
+connect cannot smuggle in a private address. Redirects are never followed (http.client does
+not follow them) and count as failures. The only exception is ``WEBHOOK_ALLOW_LOOPBACK_HTTP``
+(tests), which admits plain-http loopback receivers.
+
+Body, headers, retries and how to verify a signature: docs/webhooks.md.
 """
 
 from __future__ import annotations
 
 import base64
 import email.utils
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
-import urllib.error
-import urllib.request
+import ssl
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -26,20 +32,22 @@ from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from spotter.audit import record_event
+from spotter.models import User
 
 from .forwarding import DeliveryFailed
 from .models import Delivery, MemberCompany
 from .notices import notice_payload
 
-TIMEOUT_SECONDS = 10
 MAX_RETRY_AFTER = timedelta(days=1)
+USER_AGENT = "CyberSpotter-Webhooks/1.0"
+EVENT_TYPE = "report.forwarded"
 
 
 def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def rotate_webhook_secret(*, company: MemberCompany, actor) -> str:
+def rotate_webhook_secret(*, company: MemberCompany, actor: User | None) -> str:
     """Create a new secret and return it; it is shown once and stored only for signing."""
     secret = new_webhook_secret()
     with transaction.atomic():
@@ -50,78 +58,152 @@ def rotate_webhook_secret(*, company: MemberCompany, actor) -> str:
 
 
 def _address_allowed(address: str, *, allow_loopback: bool) -> bool:
-    ip = ipaddress.ip_address(address)
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
     if allow_loopback and ip.is_loopback:
         return True
-    return ip.is_global and not ip.is_multicast
+    return ip.is_global and not (ip.is_multicast or ip.is_link_local or ip.is_reserved)
 
 
-def check_webhook_url(url: str, *, resolve: bool = True) -> None:
-    """Raise ValidationError unless ``url`` is an acceptable webhook target."""
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def resolve_webhook_target(url: str) -> Target:
+    """Check ``url`` and resolve its host; raise ValidationError naming what is wrong."""
+    check_webhook_url(url, resolve=False)
     parts = urlsplit(url)
-    allow_loopback = settings.WEBHOOK_ALLOW_LOOPBACK_HTTP
     host = parts.hostname or ""
-    if parts.username or parts.password:
-        raise ValidationError(_("Webhook URLs cannot contain credentials."))
-    if parts.scheme != "https" and not (allow_loopback and parts.scheme == "http"):
-        raise ValidationError(_("Webhook URLs must use https."))
-    if not host:
-        raise ValidationError(_("The webhook URL has no host."))
-    if not resolve:
-        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    allow_loopback = settings.WEBHOOK_ALLOW_LOOPBACK_HTTP
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
-    except socket.gaierror as exc:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
         raise ValidationError(_("The webhook host name does not resolve.")) from exc
-    for info in infos:
-        address = info[4][0]
+    addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
+    for address in addresses:
         if not _address_allowed(address, allow_loopback=allow_loopback):
             raise ValidationError(
                 _("The webhook host resolves to a private or reserved address (%(ip)s).")
                 % {"ip": address}
             )
     if parts.scheme == "http" and not all(
-        ipaddress.ip_address(info[4][0]).is_loopback for info in infos
+        ipaddress.ip_address(address.split("%", 1)[0]).is_loopback for address in addresses
     ):
         raise ValidationError(_("Plain-http webhooks are only allowed to loopback receivers."))
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, host, port, path, addresses)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+def check_webhook_url(url: str, *, resolve: bool = True) -> None:
+    """Raise ValidationError unless ``url`` is an acceptable webhook target."""
+    if resolve:
+        resolve_webhook_target(url)
+        return
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError for a bad port
+    except ValueError as exc:
+        raise ValidationError(_("The webhook URL is not valid.")) from exc
+    allow_loopback = settings.WEBHOOK_ALLOW_LOOPBACK_HTTP
+    if parts.username or parts.password:
+        raise ValidationError(_("Webhook URLs cannot contain credentials."))
+    if parts.scheme != "https" and not (allow_loopback and parts.scheme == "http"):
+        raise ValidationError(_("Webhook URLs must use https."))
+    if not parts.hostname:
+        raise ValidationError(_("The webhook URL has no host."))
 
 
 def _retry_after(value: str | None) -> timedelta | None:
+    """Parse Retry-After (seconds or an HTTP date), clamped to 1 s … 1 day."""
     if not value:
         return None
-    try:
-        delay = timedelta(seconds=max(0, int(value)))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        if parsed is None:
+    value = value.strip()
+    if value.isdigit():
+        delay = timedelta(seconds=int(value))
+    else:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
             return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
         delay = parsed - datetime.now(UTC)
     return max(timedelta(seconds=1), min(delay, MAX_RETRY_AFTER))
 
 
-def signed_request(delivery: Delivery, body: str, when: datetime) -> urllib.request.Request:
-    company = delivery.company
-    signature = Webhook(company.webhook_secret).sign(delivery.idempotency_key, when, body)
-    return urllib.request.Request(  # noqa: S310 — scheme checked in check_webhook_url
-        company.webhook_url,
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "CyberSpotter-Webhooks/1.0",
-            "webhook-id": delivery.idempotency_key,
-            "webhook-timestamp": str(int(when.timestamp())),
-            "webhook-signature": signature,
-        },
-    )
+def webhook_body(delivery: Delivery) -> str:
+    """The Standard Webhooks envelope: type, timestamp (of the event), data."""
+    report = delivery.report
+    envelope = {
+        "type": EVENT_TYPE,
+        "timestamp": report.forwarded_at.isoformat() if report.forwarded_at else None,
+        "data": notice_payload(report),
+    }
+    return json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def signed_headers(delivery: Delivery, body: str, when: datetime) -> dict[str, str]:
+    signature = Webhook(delivery.company.webhook_secret).sign(delivery.idempotency_key, when, body)
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "webhook-id": delivery.idempotency_key,
+        "webhook-timestamp": str(int(when.timestamp())),
+        "webhook-signature": signature,
+    }
+
+
+def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
+    if target.scheme == "https":
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+
+    def create_connection(addr, timeout=timeout, source_address=None):
+        # Connect only to the vetted addresses; Host header and TLS (SNI, certificate check)
+        # still use the host name.
+        error: OSError | None = None
+        for address in target.addresses:
+            try:
+                return socket.create_connection((address, addr[1]), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        raise error or OSError("no address to connect to")
+
+    conn._create_connection = create_connection
+    return conn
+
+
+def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, str | None]:
+    """POST once; return (status, Retry-After). Network errors and timeouts raise OSError."""
+    conn = _connection(target, settings.WEBHOOK_TIMEOUT_SECONDS)
+    try:
+        conn.request("POST", target.path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read(64 * 1024)  # drain a little; the body is not used
+        return response.status, response.getheader("Retry-After")
+    finally:
+        conn.close()
+
+
+def _disable_endpoint(company: MemberCompany) -> None:
+    with transaction.atomic():
+        MemberCompany.objects.filter(pk=company.pk).update(webhook_enabled=False)
+        record_event(
+            actor=None,
+            action="company.webhook_disabled",
+            target=company,
+            reason="Endpoint answered 410 Gone",
+        )
 
 
 def send_webhook(delivery: Delivery) -> None:
@@ -131,30 +213,23 @@ def send_webhook(delivery: Delivery) -> None:
     if not company.webhook_secret:
         raise DeliveryFailed("The company has no webhook secret.", permanent=True)
     try:
-        check_webhook_url(company.webhook_url)
+        target = resolve_webhook_target(company.webhook_url)
     except ValidationError as exc:
         raise DeliveryFailed(f"Refused target: {'; '.join(exc.messages)}", permanent=True) from exc
 
-    body = json.dumps(notice_payload(delivery.report), sort_keys=True, separators=(",", ":"))
-    request = signed_request(delivery, body, datetime.now(UTC))
+    body = webhook_body(delivery)
+    headers = signed_headers(delivery, body, datetime.now(UTC))
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-        if status == 410:
-            MemberCompany.objects.filter(pk=company.pk).update(webhook_enabled=False)
-            record_event(
-                actor=None,
-                action="company.webhook_disabled",
-                target=company,
-                reason="Endpoint answered 410 Gone",
-            )
-            raise DeliveryFailed("HTTP 410 Gone: endpoint disabled", permanent=True) from exc
-        raise DeliveryFailed(
-            f"HTTP {status}", retry_after=_retry_after(exc.headers.get("Retry-After"))
-        ) from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryFailed(f"Network: {exc}") from exc
-    if not 200 <= status < 300:
-        raise DeliveryFailed(f"HTTP {status} (only 2xx counts as delivered)")
+        status, retry_after = post(target, body.encode(), headers)
+    except (OSError, http.client.HTTPException) as exc:  # timeouts are OSErrors
+        raise DeliveryFailed(f"Network: {type(exc).__name__}: {exc}") from exc
+    if 200 <= status < 300:
+        return
+    if status == 410:
+        _disable_endpoint(company)
+        raise DeliveryFailed("HTTP 410 Gone: endpoint disabled", permanent=True)
+    detail = " (redirects are not followed)" if 300 <= status < 400 else ""
+    raise DeliveryFailed(
+        f"HTTP {status}{detail}; only 2xx counts as delivered",
+        retry_after=_retry_after(retry_after),
+    )

@@ -1,21 +1,67 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
 from spotter.models import Role
 
-from .. import selectors
-from ..models import Report, ReportStatus
+from .. import forwarding, selectors
+from ..models import Delivery, DeliveryStatus, Report, ReportStatus
+from ..sla import overdue_reports
+
+LIST_LIMIT = 50
 
 
 @role_required(Role.ADMIN)
 def overview(request):
+    now = timezone.now()
     non_member = (
         Report.objects.filter(status=ReportStatus.CONFIRMED, company__isnull=True)
         .select_related("species", "product_type")
-        .order_by("decided_at")[:50]
+        .order_by("decided_at")[:LIST_LIMIT]
     )
+    overdue = overdue_reports(now).select_related("company", "species").order_by("forwarded_at")
+    dead = (
+        Delivery.objects.filter(status=DeliveryStatus.DEAD)
+        .select_related("report", "company")
+        .order_by("-last_attempt_at")
+    )
+    outbox = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
     return render(
         request,
         "reports/overview.html",
-        {"counts": selectors.headline_counts(), "non_member": non_member},
+        {
+            "counts": selectors.headline_counts(),
+            "non_member": non_member,
+            "overdue": overdue[:LIST_LIMIT],
+            "overdue_count": overdue.count(),
+            "dead": dead[:LIST_LIMIT],
+            "dead_count": outbox.get(DeliveryStatus.DEAD, 0),
+            "pending_count": outbox.get(DeliveryStatus.PENDING, 0),
+            "now": now,
+        },
     )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def retry_delivery(request, delivery_id):
+    """The overview's one-click retry of a dead delivery (the outbox retries it from scratch)."""
+    delivery = get_object_or_404(Delivery.objects.select_related("report"), pk=delivery_id)
+    if delivery.status != DeliveryStatus.DEAD:
+        messages.warning(
+            request,
+            _("Delivery of %(ref)s is %(status)s, not dead: nothing to retry.")
+            % {"ref": delivery.report.reference, "status": delivery.get_status_display().lower()},
+        )
+    else:
+        forwarding.retry_dead_delivery(delivery=delivery, actor=request.user)
+        messages.success(
+            request,
+            _("Delivery of %(ref)s (%(channel)s) queued again.")
+            % {"ref": delivery.report.reference, "channel": delivery.get_channel_display()},
+        )
+    return redirect("reports:overview")

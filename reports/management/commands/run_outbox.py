@@ -1,15 +1,24 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from reports import forwarding
+from reports.digest import run_due_digests
 from reports.sla import escalate_overdue
+
+log = logging.getLogger(__name__)
+
+SLA_CHECK_SECONDS = 600
+DIGEST_CHECK_SECONDS = 300
 
 
 class Command(BaseCommand):
     help = (
         "Drain due deliveries in this process. With --loop, keep doing so every few seconds: "
-        "this is the embedded default's stand-in for a Celery worker + beat."
+        "this is the embedded default's stand-in for a Celery worker + beat (outbox retries, "
+        "SLA escalations, daily digests)."
     )
 
     def add_arguments(self, parser):
@@ -17,14 +26,23 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0)
 
     def handle(self, *args, loop=False, interval=5.0, **options):
-        last_sla_check = 0.0
+        last_sla_check = last_digest_check = float("-inf")
         while True:
-            sent = forwarding.drain_due()
-            if sent:
-                self.stdout.write(f"outbox: {sent} attempt(s) made")
-            if time.monotonic() - last_sla_check > 600:
-                escalate_overdue()
-                last_sla_check = time.monotonic()
+            try:
+                sent = forwarding.drain_due()
+                if sent:
+                    self.stdout.write(f"outbox: {sent} attempt(s) made")
+                if time.monotonic() - last_sla_check > SLA_CHECK_SECONDS:
+                    escalate_overdue()  # embedded: each escalation's first attempt on commit
+                    last_sla_check = time.monotonic()
+                if time.monotonic() - last_digest_check > DIGEST_CHECK_SECONDS:
+                    run_due_digests()
+                    last_digest_check = time.monotonic()
+            except Exception:  # a locked SQLite file or a template error must not stop the loop
+                if not loop:
+                    raise
+                log.exception("outbox loop: pass failed; trying again in %s s", interval)
             if not loop:
                 return
+            close_old_connections()
             time.sleep(interval)
