@@ -1,15 +1,26 @@
 """Screenshot validation and re-encoding.
 
-Uploaded files are hostile until proven otherwise. The format is decided from the bytes (not the
-name or the browser's content type), Pillow's decompression-bomb limit applies, the file must pass
-``verify()`` *and* a full decode, and what viewers get is a fresh re-encode with no metadata
-(EXIF/GPS, ICC, XMP, comments). The original bytes are kept apart, for admins, with their SHA-256.
+Uploaded files are hostile until proven otherwise. In order:
+
+1. size (empty / over the per-file limit) and the format decided from the magic number, never
+   from the name or the browser's content type: JPEG, PNG or WebP only;
+2. the container is walked to its end marker (JPEG EOI, PNG IEND, RIFF size): anything appended
+   after it (a ZIP, HTML, a script — the classic polyglot) is refused;
+3. Pillow opens the header only: format must match, dimensions and pixel count are checked
+   against ``EVIDENCE_MAX_PIXELS`` *before* any decoding (decompression bombs), animated images
+   are refused (a screenshot is one still frame);
+4. ``verify()`` and then a full decode (truncated files fail here);
+5. what viewers get is a brand-new 8-bit PNG written from the pixels alone — no EXIF/GPS, ICC,
+   XMP, text chunks or comments. The original bytes are kept apart, for admins, with SHA-256.
+
+Every failure is an ``EvidenceError`` whose message names the file and says what is wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -23,6 +34,10 @@ MAGIC = (
     (b"\xff\xd8\xff", "JPEG"),
     (b"\x89PNG\r\n\x1a\n", "PNG"),
 )
+# Neither side of a screenshot needs more (a very long page capture is ~20k px tall).
+MAX_SIDE = 30_000
+# Bytes after the end of the image that are tolerated: zero padding some encoders leave.
+_PADDING = frozenset(b"\x00")
 
 
 class EvidenceError(ValueError):
@@ -50,6 +65,84 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+# --- container walking: where does the image end? ------------------------------------------
+
+
+def _png_end(data: bytes) -> int | None:
+    """Offset just after the IEND chunk, or None if the chunk structure is broken."""
+    pos = 8
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        pos += 12 + length
+        if pos > len(data):
+            return None
+        if kind == b"IEND":
+            return pos
+    return None
+
+
+def _jpeg_end(data: bytes) -> int | None:
+    """Offset just after the EOI marker, walking segments and entropy-coded data."""
+    pos, size = 2, len(data)
+    while pos < size:
+        if data[pos] != 0xFF:
+            return None
+        while pos < size and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= size:
+            return None
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # EOI
+            return pos
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # TEM / RSTn carry no length
+            continue
+        if pos + 2 > size:
+            return None
+        (length,) = struct.unpack(">H", data[pos : pos + 2])
+        if length < 2:
+            return None
+        pos += length
+        if marker == 0xDA:  # SOS: skip the entropy-coded scan up to the next real marker
+            pos = _next_marker(data, pos)
+            if pos is None:
+                return None
+    return None
+
+
+def _next_marker(data: bytes, pos: int) -> int | None:
+    """In entropy-coded data 0xFF is followed by 0x00 (stuffing) or RSTn; anything else is a
+    marker. ``bytes.find`` keeps this fast on multi-megabyte files."""
+    while True:
+        pos = data.find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= len(data):
+            return None
+        following = data[pos + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            pos += 2
+            continue
+        return pos
+
+
+def _webp_end(data: bytes) -> int | None:
+    (riff_size,) = struct.unpack("<I", data[4:8])
+    end = 8 + riff_size
+    return end if end <= len(data) else None
+
+
+def image_end(data: bytes, fmt: str) -> int | None:
+    finder = {"PNG": _png_end, "JPEG": _jpeg_end, "WEBP": _webp_end}[fmt]
+    return finder(data)
+
+
+def _has_trailing_data(data: bytes, end: int) -> bool:
+    return any(byte not in _PADDING for byte in data[end:])
+
+
+# --- the pipeline ---------------------------------------------------------------------------
+
+
 def process_image(data: bytes, name: str = "") -> ProcessedImage:
     label = name or _("the file")
     max_bytes = settings.EVIDENCE_MAX_FILE_BYTES
@@ -63,29 +156,31 @@ def process_image(data: bytes, name: str = "") -> ProcessedImage:
     if declared is None:
         raise EvidenceError(_("%(name)s is not a JPEG, PNG or WebP image.") % {"name": label})
 
+    end = image_end(data, declared)
+    if end is None:
+        raise EvidenceError(
+            _("%(name)s is damaged or not a readable image (it is cut short).") % {"name": label}
+        )
+    if _has_trailing_data(data, end):
+        raise EvidenceError(
+            _(
+                "%(name)s has extra data hidden after the end of the image; upload the "
+                "screenshot exactly as saved by your screenshot tool."
+            )
+            % {"name": label}
+        )
+
     max_pixels = settings.EVIDENCE_MAX_PIXELS
     try:
         with warnings.catch_warnings():
-            # Pillow warns (not raises) between the limit and twice the limit: make it an error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            previous_limit = Image.MAX_IMAGE_PIXELS
-            Image.MAX_IMAGE_PIXELS = max_pixels
-            try:
-                with Image.open(io.BytesIO(data)) as probe:
-                    if probe.format != declared:
-                        raise EvidenceError(
-                            _("%(name)s does not match its image format.") % {"name": label}
-                        )
-                    if probe.width * probe.height > max_pixels:
-                        raise EvidenceError(_("%(name)s has too many pixels.") % {"name": label})
-                    probe.verify()
-                with Image.open(io.BytesIO(data)) as image:
-                    if getattr(image, "n_frames", 1) > 1:
-                        image.seek(0)  # animated: evidence is the first frame
-                    image.load()
-                    clean = ImageOps.exif_transpose(image) if declared == "JPEG" else image.copy()
-            finally:
-                Image.MAX_IMAGE_PIXELS = previous_limit
+            # Our own limit below is the one that matters; Pillow's global one only warns.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                _check_header(probe, declared, label, max_pixels)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                clean = ImageOps.exif_transpose(image)
     except EvidenceError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -112,12 +207,41 @@ def process_image(data: bytes, name: str = "") -> ProcessedImage:
     )
 
 
+def _check_header(probe: Image.Image, declared: str, label: str, max_pixels: int) -> None:
+    """Checks on what Pillow read from the header alone, before any pixel is decoded."""
+    if probe.format != declared:
+        raise EvidenceError(_("%(name)s does not match its image format.") % {"name": label})
+    width, height = probe.size
+    if width < 1 or height < 1:
+        raise EvidenceError(_("%(name)s has no pixels.") % {"name": label})
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > max_pixels:
+        raise EvidenceError(
+            _("%(name)s has too many pixels (%(w)d × %(h)d; at most %(mp)d megapixels).")
+            % {"name": label, "w": width, "h": height, "mp": max_pixels // 1_000_000}
+        )
+    if getattr(probe, "is_animated", False) or getattr(probe, "n_frames", 1) > 1:
+        raise EvidenceError(
+            _("%(name)s is animated; upload a still screenshot (PNG, JPEG or WebP).")
+            % {"name": label}
+        )
+
+
+def _to_8bit(image: Image.Image) -> Image.Image:
+    """Plain 8-bit L/LA/RGB/RGBA: CMYK, 16-bit, palette and float modes are converted."""
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image
+    if image.mode.startswith("I") or image.mode == "F":
+        # 16/32-bit grey: scale to 8 bits instead of clipping everything above 255 to white.
+        wide = image.convert("I") if image.mode != "F" else image
+        top = 65535 if image.mode.startswith("I;16") else max(wide.getextrema()[1], 1)
+        return wide.point(lambda value: value * (255 / top)).convert("L")
+    has_alpha = "A" in image.getbands() or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
 def _reencode(image: Image.Image) -> tuple[bytes, str]:
     """Write a brand-new PNG from the pixels only; no metadata is carried over."""
-    if image.mode not in ("RGB", "RGBA", "L", "LA"):
-        # CMYK, 16-bit, palette and other modes are converted to plain 8-bit colour.
-        has_alpha = "A" in image.getbands() or "transparency" in image.info
-        image = image.convert("RGBA" if has_alpha else "RGB")
+    image = _to_8bit(image)
     pixels_only = Image.new(image.mode, image.size)
     pixels_only.paste(image)
     out = io.BytesIO()

@@ -8,6 +8,8 @@ snapshot — no network) is what routes a report to a member company.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -50,6 +52,8 @@ TRACKING_PARAMS = {
 }
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# One DNS label after IDNA encoding: letters, digits, hyphens (no "%", "_" or empty labels).
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 class ListingURLError(ValueError):
@@ -76,7 +80,9 @@ def normalize_listing_url(raw: str) -> NormalizedURL:
         raise ListingURLError(
             _("The URL is too long (at most %(max)d characters).") % {"max": MAX_URL_LENGTH}
         )
-    if any(ord(ch) < 32 or ch in " \x7f" for ch in raw):
+    # Control, format (bidi overrides, zero-width), separator and lone surrogate characters can
+    # disguise where a link goes, or crash encoders further on.
+    if any(ch in " \x7f" or unicodedata.category(ch)[0] in "CZ" for ch in raw):
         raise ListingURLError(_("The URL contains spaces or control characters."))
     try:
         parts = urlsplit(raw)
@@ -95,6 +101,8 @@ def normalize_listing_url(raw: str) -> NormalizedURL:
         host = hostname.encode("idna").decode("ascii").lower()
     except UnicodeError as exc:
         raise ListingURLError(_("The URL's host name is not a valid domain name.")) from exc
+    if not all(_HOST_LABEL.match(label) for label in host.split(".")):
+        raise ListingURLError(_("The URL's host name is not a valid domain name."))
     extracted = _extract(host)
     if not extracted.suffix or not extracted.domain:
         raise ListingURLError(

@@ -1,10 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import privacy, services
 from .models import AuditEvent, User
+
+# The admin has no password form of its own: allauth's decorator sends anonymous visitors to
+# allauth's login (so the same rate limits and two-factor step protect it, and
+# RequireMFAMiddleware then applies) and refuses signed-in users who are not staff.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)
@@ -41,7 +47,12 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-    actions = ["send_invitation"]
+    actions = ["send_invitation", "close_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        # People are never deleted (their reports and audit events point at them): volunteers'
+        # accounts are closed (anonymised) instead, staff accounts deactivated.
+        return False
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -76,6 +87,18 @@ class UserAdmin(BaseUserAdmin):
                     setattr(obj, field, value)
         super().save_model(request, obj, form, change)
 
+    @admin.action(description=_("Close volunteer accounts (anonymise; reports stay)"))
+    def close_accounts(self, request, queryset):
+        closed = 0
+        for user in queryset:
+            try:
+                privacy.close_account(user=user, actor=request.user)
+            except privacy.AccountClosureError as exc:
+                self.message_user(request, f"{user.pk}: {exc}", messages.WARNING)
+            else:
+                closed += 1
+        self.message_user(request, _("%(n)d account(s) closed.") % {"n": closed})
+
     @admin.action(description=_("Send an invitation (set-password link)"))
     def send_invitation(self, request, queryset):
         for user in queryset:
@@ -92,7 +115,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "action",
         "object_type",
         "object_id",
-        "actor_label",
+        "actor",
         "from_state",
         "to_state",
         "ip_address",
@@ -100,6 +123,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_label", "reason"]
     date_hierarchy = "created_at"
+    list_select_related = ["actor"]
 
     def has_add_permission(self, request):
         return False

@@ -15,10 +15,18 @@ from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent, User
 
-# Set by spotter.middleware.RequestContextMiddleware for the duration of a request.
+# Set by spotter.middleware.RequireMFAMiddleware (from REMOTE_ADDR) for the duration of a request.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
 GENESIS_HASH = "0" * 64
+
+
+def _actor_label(actor: User | None) -> str:
+    """Role and id, never the email: the log is append-only, so it must not hold personal data
+    that a deleted account would have to take back. Admins see the person through ``actor``."""
+    if actor is None or not actor.pk:
+        return "system"
+    return f"{actor.role}#{actor.pk}"
 
 
 def record_event(
@@ -42,7 +50,7 @@ def record_event(
         event = AuditEvent(
             created_at=timezone.now(),
             actor=actor if actor is not None and actor.pk else None,
-            actor_label=(actor.email if actor is not None and actor.pk else "system")[:120],
+            actor_label=_actor_label(actor),
             action=action,
             object_type=object_type,
             object_id=str(object_id),
@@ -81,3 +89,18 @@ def verify_chain(batch_size: int = 2000) -> ChainCheck:
     if head is not None and head.last_hash != previous:
         return ChainCheck(False, checked, None, "the newest event(s) were removed")
     return ChainCheck(True, checked)
+
+
+def record_admin_change(sender, instance, created: bool, **kwargs) -> None:
+    """post_save receiver for django.contrib.admin's LogEntry (connected in SpotterConfig)."""
+    if not created:
+        return
+    flags = {1: "added", 2: "changed", 3: "deleted"}
+    record_event(
+        actor=instance.user,
+        action=f"admin.{flags.get(instance.action_flag, 'action')}",
+        object_type=(instance.content_type.model if instance.content_type_id else "")[:40],
+        object_id=str(instance.object_id or "")[:40],
+        # Field names only (never object_repr, which may be a person's email).
+        data={"change": instance.get_change_message()[:1000]},
+    )

@@ -49,3 +49,35 @@ class ProfileForm(forms.ModelForm):
 
     def clean_languages(self):
         return clean_text(self.cleaned_data.get("languages"), multiline=False)
+
+
+class CloseAccountForm(forms.Form):
+    """Closing an account cannot be undone: ask for the password and a typed confirmation."""
+
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+    confirm = forms.CharField(
+        label=_('Type "CLOSE" to confirm'),
+        max_length=10,
+        help_text=_(
+            "Your reports stay, shown as “former volunteer”; everything else about you "
+            "is deleted. This cannot be undone."
+        ),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your current password."))
+        return password
+
+    def clean_confirm(self):
+        value = (self.cleaned_data.get("confirm") or "").strip()
+        if value.upper() != "CLOSE":
+            raise forms.ValidationError(_('Type "CLOSE" to confirm.'))
+        return value

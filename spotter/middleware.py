@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -58,3 +58,28 @@ class RequireMFAMiddleware:
                 status=403,
             )
         return redirect(reverse("mfa_activate_totp"))
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse request bodies larger than ``MAX_REQUEST_BYTES`` before anything reads them.
+
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams uploaded files to disk
+    whatever their size; the per-file and per-report limits are only checked afterwards. This
+    keeps a client from filling the disk with one huge POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            message = _("The request is too large (at most %(mb)d MB).") % {
+                "mb": settings.MAX_REQUEST_BYTES // 1_048_576
+            }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

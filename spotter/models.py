@@ -126,10 +126,21 @@ class User(AbstractUser):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    """No bulk writes: rows are added one by one through spotter.audit.record_event only."""
+
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
     def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("The audit log is append-only.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise PermissionError("Audit events are appended one by one with record_event().")
+
+    def update_or_create(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
 
@@ -157,6 +168,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id", "id"])]
+        # Django's internal writes (save, related managers) go through the guarded queryset too.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

@@ -1,16 +1,21 @@
 """The one permission layer: who may see and do what.
 
 Every view, API endpoint, download and admin page asks these functions, so a rule changes in one
-place. ``visible_reports`` scopes querysets; ``access_report`` fetches one report or raises 404
-(never 403, so outsiders cannot probe which references exist).
+place. ``visible_reports`` scopes querysets; ``access_*`` fetch one object or raise 404 (never
+403, so outsiders cannot probe which references or evidence ids exist).
+
+Identity rules (tested in tests/security/): the volunteer's email and display name are shown only
+to the volunteer and to programme admins; experts see the random pseudonym (blind review);
+company staff see neither, anywhere (pages, notices, packages, timelines).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from reports.models import FORWARDED_STATUSES, Report, ReportStatus
+from reports.models import FORWARDED_STATUSES, Evidence, Report, ReportStatus
 
 from .models import Role, User
 
@@ -38,13 +43,81 @@ def access_report(user: User, reference: str, qs: QuerySet[Report] | None = None
     return report
 
 
+def access_evidence(user: User, reference: str, evidence_id: int) -> Evidence:
+    """One screenshot of a report the user may see (the re-encoded copy), or 404."""
+    report = access_report(user, reference)
+    evidence = Evidence.objects.filter(pk=evidence_id, report=report).first()
+    if evidence is None:
+        raise Http404("No such evidence.")
+    evidence.report = report
+    return evidence
+
+
+def access_original_evidence(user: User, reference: str, evidence_id: int) -> Evidence:
+    """The uploaded bytes are for programme admins only; everyone else gets 404."""
+    if not can_see_original_evidence(user):
+        raise Http404("No such evidence.")
+    return access_evidence(user, reference, evidence_id)
+
+
 def can_see_volunteer_identity(user: User, report: Report) -> bool:
     """Only the volunteer and admins. Experts see a pseudonym; companies see nothing."""
     return user.is_programme_admin or report.volunteer_id == user.pk
 
 
+def can_see_pseudonym(user: User, report: Report) -> bool:
+    return can_see_volunteer_identity(user, report) or user.role == Role.EXPERT
+
+
 def can_see_original_evidence(user: User) -> bool:
-    return user.is_authenticated and user.is_programme_admin
+    return user.is_authenticated and user.is_active and user.is_programme_admin
+
+
+def can_download_package(user: User, report: Report) -> bool:
+    """Admins, and the staff of the company a report was forwarded to."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_programme_admin:
+        return True
+    return (
+        user.role == Role.COMPANY_STAFF
+        and user.company_id is not None
+        and user.company_id == report.company_id
+        and report.status in FORWARDED_STATUSES
+    )
+
+
+def access_package_report(user: User, reference: str) -> Report:
+    report = access_report(user, reference)
+    if not can_download_package(user, report):
+        raise Http404("No such report.")
+    return report
+
+
+def actor_label_for(viewer: User, report: Report | None, actor: User | None) -> str:
+    """How an audit event's actor is named to ``viewer``: a role, never another person's name,
+    except to admins and to the volunteer (who sees themself)."""
+    if actor is None:
+        return _("system")
+    if report is not None and actor.pk == report.volunteer_id:
+        if can_see_volunteer_identity(viewer, report):
+            return actor.public_name
+        if viewer.is_authenticated and viewer.role == Role.EXPERT and actor.pseudonym:
+            return actor.pseudonym
+        return _("volunteer")
+    if viewer.is_authenticated and viewer.is_programme_admin:
+        return actor.email
+    labels = {
+        Role.COMPANY_STAFF: _("company staff"),
+        Role.EXPERT: _("expert"),
+        Role.VOLUNTEER: _("volunteer"),
+    }
+    return str(labels.get(actor.role, _("admin")))
+
+
+def can_delete_own_account(user: User) -> bool:
+    """Volunteers close their own account; staff accounts are closed by an admin."""
+    return is_role(user, Role.VOLUNTEER)
 
 
 def is_role(user: User, *roles: str) -> bool:

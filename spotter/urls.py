@@ -9,9 +9,13 @@ admin.site.site_title = "Cyber Spotter"
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data.json", views.data_export, name="data_export"),
+    path("profile/close/", views.close_account, name="close_account"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("training/", include("training.urls")),
+    path("api/", include("api.urls")),
+    path("", include("quality.urls")),
     path("", include("reports.urls")),
 ]

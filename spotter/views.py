@@ -1,10 +1,15 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
+from . import privacy
+from .forms import CloseAccountForm, ProfileForm
 from .models import Role
+from .permissions import can_delete_own_account
 
 
 def home(request):
@@ -29,4 +34,39 @@ def profile(request):
         form.save()
         messages.success(request, _("Profile saved."))
         return redirect("profile")
-    return render(request, "account/profile.html", {"form": form})
+    return render(
+        request,
+        "account/profile.html",
+        {"form": form, "can_close_account": can_delete_own_account(request.user)},
+    )
+
+
+@login_required
+def data_export(request):
+    """The signed-in user's data as a JSON download (profile, reports, audit events)."""
+    data = privacy.export_user_data(request.user)
+    privacy.record_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="cyber-spotter-my-data.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def close_account(request):
+    """Volunteers close their own account (anonymised; their reports stay)."""
+    if not can_delete_own_account(request.user):
+        raise PermissionDenied
+    form = CloseAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy.close_account(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account is closed and your personal details are deleted. Thank you for "
+                "everything you spotted."
+            ),
+        )
+        return redirect("home")
+    return render(request, "account/close_account.html", {"form": form})

@@ -6,7 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from spotter.audit import record_event
 from spotter.decorators import role_required
 from spotter.models import Role
-from spotter.permissions import access_report, can_see_original_evidence, can_see_volunteer_identity
+from spotter.permissions import (
+    access_evidence,
+    access_original_evidence,
+    access_report,
+    can_see_volunteer_identity,
+)
 
 from .. import selectors
 from ..models import Evidence
@@ -57,6 +62,9 @@ def _evidence_response(evidence: Evidence, *, original: bool = False) -> FileRes
             f'inline; filename="{evidence.report.reference}-{evidence.pk}.{ext}"'
         )
     response["X-Content-Type-Options"] = "nosniff"
+    if original:
+        # Lets the recipient check the download against the hash shown in notices and packages.
+        response["X-Evidence-SHA256"] = evidence.original_sha256
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -64,8 +72,8 @@ def _evidence_response(evidence: Evidence, *, original: bool = False) -> FileRes
 
 @login_required
 def evidence_image(request, reference, evidence_id):
-    report = access_report(request.user, reference)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
+    evidence = access_evidence(request.user, reference, evidence_id)
+    report = evidence.report
     if request.user.role != Role.VOLUNTEER:
         record_event(
             actor=request.user,
@@ -78,10 +86,8 @@ def evidence_image(request, reference, evidence_id):
 
 @role_required(Role.ADMIN)
 def evidence_original(request, reference, evidence_id):
-    if not can_see_original_evidence(request.user):
-        raise Http404
-    report = access_report(request.user, reference)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, report=report)
+    evidence = access_original_evidence(request.user, reference, evidence_id)
+    report = evidence.report
     record_event(
         actor=request.user,
         action="evidence.original_downloaded",
