@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "spotter",
     "reports",
     "training",
+    "api",
+    "quality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -284,25 +286,78 @@ SLA_ACK_HOURS_DEFAULT = 24
 SLA_ACT_HOURS_DEFAULT = 72
 CERTIFICATE_VALID_DAYS = envint("CERTIFICATE_VALID_DAYS", 365)
 QUIZ_PASS_PERCENT = envint("QUIZ_PASS_PERCENT", 80)
+# Share of expert decisions sampled for a blind second review (quality app).
+SECOND_REVIEW_SHARE = float(os.environ.get("SECOND_REVIEW_SHARE", "0.10"))
+# "Lead spotter" is offered when the 95% Wilson lower bound of a volunteer's accuracy has stayed
+# at or above this, with at least this many decided reports, for this many weekly checkpoints.
+LEAD_SPOTTER_MIN_LOWER_BOUND = float(os.environ.get("LEAD_SPOTTER_MIN_LOWER_BOUND", "0.90"))
+LEAD_SPOTTER_MIN_DECIDED = envint("LEAD_SPOTTER_MIN_DECIDED", 30)
+LEAD_SPOTTER_STABLE_WEEKS = envint("LEAD_SPOTTER_STABLE_WEEKS", 4)
 # Set only in tests: lets webhooks go to http://127.0.0.1 receivers.
 WEBHOOK_ALLOW_LOOPBACK_HTTP = envbool("WEBHOOK_ALLOW_LOOPBACK_HTTP", False)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so unauthenticated requests get 401 with WWW-Authenticate: Bearer.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: the browsable API's inline scripts would break under our CSP.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonThrottle",
+        "api.throttling.UserThrottle",
+        "api.throttling.ScopeThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/minute"),
+        "user": os.environ.get("API_RATE_USER", "2000/hour"),
+        "report_create": os.environ.get("API_RATE_REPORT_CREATE", "30/hour"),
+        "review": os.environ.get("API_RATE_REVIEW", "600/hour"),
+        "company": os.environ.get("API_RATE_COMPANY", "1000/hour"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cyber Spotter API",
+    "DESCRIPTION": (
+        "Every workflow step of Cyber Spotter: volunteers submit and follow reports, experts "
+        "verify them, member companies receive forwarded reports and record outcomes.\n\n"
+        "Authenticate with a personal API token from your profile page "
+        "(`Authorization: Bearer cs_…`) or, from the site itself, with your session. "
+        "Errors always have the shape `{\"errors\": [{\"field\", \"code\", \"message\"}]}`; "
+        "`field` names the request field at fault. Guide with curl examples: docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "reports.models.ReportStatus",
+        "OutcomeEnum": "reports.models.Outcome",
+        "RejectionReasonEnum": "reports.models.RejectionReason",
+        "VerdictEnum": "reports.models.Verdict",
+        "CitesAppendixEnum": "reports.models.CitesAppendix",
+        "ListingLanguageEnum": "reports.forms.LANGUAGE_CHOICES",
+    },
+    "TAGS": [
+        {"name": "reports", "description": "Submit, list, read, edit, withdraw reports."},
+        {"name": "review", "description": "The expert's queue and decisions."},
+        {"name": "company", "description": "Forwarded reports for member platforms."},
+        {"name": "reference", "description": "Species, product types, member companies."},
+        {"name": "training", "description": "Your training progress and certificate."},
+        {"name": "account", "description": "Your account and accuracy."},
+        {"name": "stats", "description": "Programme figures (admins)."},
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------
