@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         # Registers the OpenAPI description of the token authentication class.
-        from . import schema  # noqa: F401
+        from . import schema, signals  # noqa: F401

@@ -7,6 +7,15 @@ from django.utils.translation import gettext as _
 from .audit import current_ip
 
 
+def api_error(message, code: str, status: int) -> JsonResponse:
+    """The API's error shape (see api/exceptions.py), for answers given before DRF runs."""
+    message = str(message)
+    return JsonResponse(
+        {"errors": [{"field": None, "code": code, "message": message}], "detail": message},
+        status=status,
+    )
+
+
 def client_ip(request) -> str | None:
     # REMOTE_ADDR is the only address we can trust unless a proxy we run sets X-Forwarded-For;
     # gunicorn behind a proxy should be started with --forwarded-allow-ips for that.
@@ -53,9 +62,8 @@ class RequireMFAMiddleware:
         if request.path.startswith("/api/"):
             # A session reached here through the web login; token clients are not affected
             # because their user is only known inside DRF.
-            return JsonResponse(
-                {"detail": str(_("Set up two-factor authentication before using the API."))},
-                status=403,
+            return api_error(
+                _("Set up two-factor authentication before using the API."), "mfa_required", 403
             )
         return redirect(reverse("mfa_activate_totp"))
 
@@ -80,6 +88,6 @@ class RequestSizeLimitMiddleware:
                 "mb": settings.MAX_REQUEST_BYTES // 1_048_576
             }
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=413)
+                return api_error(message, "request_too_large", 413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

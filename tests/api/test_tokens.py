@@ -156,3 +156,17 @@ def test_admin_can_revoke_a_leaked_token(client_for, admin_user, volunteer):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert bearer(raw).get("/api/v1/me/").status_code == 401
+
+
+def test_closing_an_account_revokes_its_tokens(db):
+    from api.models import ApiToken
+    from api.tokens import create_token
+    from spotter.privacy import close_account
+    from tests import factories
+
+    volunteer = factories.make_user("volunteer")
+    token, _raw = create_token(user=volunteer, name="laptop")
+    close_account(user=volunteer)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert not ApiToken.objects.active().filter(user=volunteer).exists()

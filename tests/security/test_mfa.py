@@ -61,6 +61,7 @@ def test_staff_roles_without_totp_are_sent_to_set_it_up(role, mfa_required, comp
     # Session requests to the API get a JSON refusal instead of a redirect.
     api = client.get("/api/v1/reports/")
     assert api.status_code == 403 and api.json()["detail"].startswith("Set up two-factor")
+    assert api.json()["errors"][0]["code"] == "mfa_required"
     # The pages needed to set it up (and to sign out) stay reachable.
     assert client.get(reverse("mfa_activate_totp"), follow=True).status_code == 200
     assert client.get(reverse("account_logout")).status_code == 200
