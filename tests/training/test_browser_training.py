@@ -33,10 +33,10 @@ def take_quiz(page, base, slug):
     assert page.get_attribute("[data-score]", "data-score") == "100"
 
 
-def test_new_volunteer_trains_and_then_can_flag(live_server, training_page):
+def test_new_volunteer_trains_and_then_can_flag(live_server, page):
     load_reference_data()
     load_training_content()
-    page, base = training_page, live_server.url
+    page, base = page, live_server.url
 
     # 1. Sign up; email verification is mandatory.
     page.goto(f"{base}/accounts/signup/")
