@@ -1,6 +1,8 @@
 """Hooks called by the transition services to keep dashboard counters incremental.
 
-The dashboards issue fills these in; they run inside the transition's transaction.
+They run inside the transition's transaction, so the counters commit (or roll back) with the
+change itself. The work is done by ``quality.rollups.sync``, which diffs what the report
+counted before with what it counts now; see that module and docs/quality.md.
 """
 
 from __future__ import annotations
@@ -11,17 +13,23 @@ if TYPE_CHECKING:
     from .models import Report
 
 
+def _sync(report: Report) -> None:
+    from quality.rollups import sync
+
+    sync(report)
+
+
 def on_submitted(report: Report) -> None:
-    pass
+    _sync(report)
 
 
 def on_decided(report: Report) -> None:
-    pass
+    _sync(report)
 
 
 def on_forwarded(report: Report) -> None:
-    pass
+    _sync(report)
 
 
 def on_outcome(report: Report) -> None:
-    pass
+    _sync(report)

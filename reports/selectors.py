@@ -75,13 +75,13 @@ class Accuracy:
         return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
 
 
-def volunteer_accuracy(volunteer: User) -> Accuracy:
-    """confirmed ÷ (confirmed + rejected) over decided reports (duplicates/withdrawn excluded)."""
-    counts = Report.objects.filter(volunteer=volunteer).aggregate(
-        confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
-        rejected=Count("id", filter=Q(verdict=Verdict.REJECTED)),
-    )
-    return Accuracy(confirmed=counts["confirmed"], rejected=counts["rejected"])
+def volunteer_accuracy(volunteer: User):
+    """confirmed ÷ (confirmed + rejected) over decided reports (duplicates/withdrawn excluded),
+    with its 95% Wilson interval: one counter row kept by the quality app, whatever the number
+    of reports (an ``AccuracyEstimate``: confirmed, rejected, decided, rate, percent, ci_text)."""
+    from quality.selectors import volunteer_accuracy as counted_accuracy
+
+    return counted_accuracy(volunteer)
 
 
 def headline_counts() -> dict:

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quality import hooks as quality_hooks
 from spotter.audit import record_event
 from spotter.models import Role, User
 
@@ -280,6 +281,7 @@ def confirm_report(
             data={"species_corrected_to": report.species.scientific_name} if corrected else {},
         )
         rollups.on_decided(report)
+        quality_hooks.after_decision(report)
         if report.company_id is not None:
             forward_report(report=report, actor=expert)
         transaction.on_commit(lambda: _notify(report.pk, "decided"))
@@ -320,6 +322,7 @@ def reject_report(*, report: Report, expert: User, reason: str, note: str = "") 
             reason=f"{RejectionReason(reason).label}: {note}".strip(": "),
         )
         rollups.on_decided(report)
+        quality_hooks.after_decision(report)
         transaction.on_commit(lambda: _notify(report.pk, "decided"))
     return report
 

@@ -331,7 +331,7 @@ SPECTACULAR_SETTINGS = {
         "verify them, member companies receive forwarded reports and record outcomes.\n\n"
         "Authenticate with a personal API token from your profile page "
         "(`Authorization: Bearer cs_…`) or, from the site itself, with your session. "
-        "Errors always have the shape `{\"errors\": [{\"field\", \"code\", \"message\"}]}`; "
+        'Errors always have the shape `{"errors": [{"field", "code", "message"}]}`; '
         "`field` names the request field at fault. Guide with curl examples: docs/api.md."
     ),
     "VERSION": "1.0.0",

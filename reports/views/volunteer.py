@@ -78,14 +78,13 @@ def my_reports(request):
 
 @role_required(Role.VOLUNTEER)
 def my_accuracy(request):
-    return render(
-        request,
-        "reports/my_accuracy.html",
-        {
-            "accuracy": selectors.volunteer_accuracy(request.user),
-            "decided": selectors.volunteer_reports(request.user).exclude(verdict="")[:50],
-        },
-    )
+    """The volunteer's personal dashboard: accuracy with its interval, trend, calibration,
+    breakdowns, the lead-spotter offer and each verdict with the expert's reason."""
+    from quality.personal import personal_dashboard, verdicts_table
+
+    context = personal_dashboard(request.user)
+    context["verdicts"] = verdicts_table(request.user)
+    return render(request, "reports/my_accuracy.html", context)
 
 
 @role_required(Role.VOLUNTEER)

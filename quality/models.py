@@ -1,0 +1,202 @@
+"""Rollup counters behind the dashboards, per-volunteer counters, and blind second reviews.
+
+The counters are derived data: ``manage.py rebuild_rollups`` recomputes all of them from the
+reports, and ``quality.rollups.sync`` keeps them in step as reports move (see that module).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Grain(models.TextChoices):
+    DAY = "d", _("day")
+    WEEK = "w", _("week (starting Monday)")
+    MONTH = "m", _("month")
+
+
+class PeriodCount(models.Model):
+    """How many reports of one cohort (submission day or month) match one metric in one cell.
+
+    ``cell`` is a bit mask of the dimensions that are meaningful in this row (see
+    ``quality.facts.CELL_*``); dimensions outside the mask hold a neutral value. Keeping a row
+    per subset of dimensions (a small data cube) lets every filter/breakdown read a few
+    hundred rows, however many reports exist. Foreign keys are plain integers on purpose: 0
+    means "none" (no species, non-member platform) and the rows never need a join."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    cell = models.PositiveSmallIntegerField()
+    metric = models.CharField(max_length=24)
+    day = models.DateField()
+    bucket = models.SmallIntegerField(default=0)
+    country = models.CharField(max_length=2, blank=True)
+    species_group_id = models.IntegerField(default=0)
+    company_id = models.IntegerField(default=0)
+    product_type_id = models.IntegerField(default=0)
+    language = models.CharField(max_length=10, blank=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                # Column order = lookup order: equality on grain, cell, metric and the
+                # dimensions (the breakdown one as an IN list), then a range of days.
+                fields=[
+                    "grain",
+                    "cell",
+                    "metric",
+                    "country",
+                    "species_group_id",
+                    "company_id",
+                    "day",
+                    "bucket",
+                    "product_type_id",
+                    "language",
+                ],
+                name="period_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.cell} {self.day} {self.metric}[{self.bucket}] = {self.n}"
+
+
+class ReportFacts(models.Model):
+    """What the rollups last counted for one report, so a change can be applied as a diff."""
+
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    volunteer_id = models.IntegerField()
+    day = models.DateField()
+    country = models.CharField(max_length=2, blank=True)
+    species_group_id = models.IntegerField(default=0)
+    company_id = models.IntegerField(default=0)
+    product_type_id = models.IntegerField(default=0)
+    language = models.CharField(max_length=10, blank=True)
+    state = models.CharField(max_length=20)
+    decide_bucket = models.SmallIntegerField(default=-1)
+    act_bucket = models.SmallIntegerField(default=-1)
+    late = models.BooleanField(default=False)
+    forwarded_day = models.DateField(null=True)
+    second_pair = models.CharField(max_length=2, blank=True)
+    senior_result = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"facts of report {self.report_id}: {self.state}"
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "d", _("day")
+    WEEK = "w", _("week")
+    MONTH = "m", _("month")
+
+
+class VolunteerPeriod(models.Model):
+    """One volunteer's reports submitted in one day / ISO week / month, by how they ended."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=1, choices=PeriodKind.choices)
+    start = models.DateField()
+    submitted = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "kind", "start"], name="one_volunteer_period"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.kind} {self.start}: {self.confirmed}/{self.rejected}"
+
+
+class VolunteerTally(models.Model):
+    """One volunteer's all-time counts, overall (dimension "all") or per species group,
+    platform or listing language."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    dimension = models.CharField(max_length=10)
+    value = models.CharField(max_length=20, blank=True)
+    submitted = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    forwarded = models.IntegerField(default=0)
+    removed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "dimension", "value"], name="one_volunteer_tally"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "confirmed", "rejected"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.dimension}={self.value}"
+
+
+class ReviewVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirm: prohibited listing")
+    REJECTED = "rejected", _("Reject: not prohibited / not enough")
+
+
+class SecondReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second expert")
+    AGREED = "agreed", _("Both experts agreed")
+    ESCALATED = "escalated", _("Disagreement: with a senior expert")
+    RESOLVED = "resolved", _("Senior expert decided")
+
+
+class SecondReview(models.Model):
+    """A blind second opinion on a sampled decision; disagreements go to a senior expert."""
+
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.PROTECT, related_name="second_review"
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=SecondReviewStatus.choices,
+        default=SecondReviewStatus.PENDING,
+        db_index=True,
+    )
+    first_verdict = models.CharField(max_length=10, choices=ReviewVerdict.choices)
+    first_expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    second_expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_verdict = models.CharField(max_length=10, choices=ReviewVerdict.choices, blank=True)
+    second_note = models.TextField(max_length=5000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    escalated_to_senior = models.BooleanField(default=False)
+    senior_expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    senior_verdict = models.CharField(max_length=10, choices=ReviewVerdict.choices, blank=True)
+    senior_note = models.TextField(max_length=5000, blank=True)
+    senior_decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("second review")
+
+    def __str__(self) -> str:
+        return f"SR-{self.pk} ({self.get_status_display()})"
+
+    @property
+    def case_label(self) -> str:
+        # Reviewers see this label, not the report reference, so the case stays blind.
+        return f"SR-{self.pk}"

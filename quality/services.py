@@ -1,0 +1,197 @@
+"""Changes owned by the quality app: blind second reviews and the lead-spotter offer.
+
+Same shape as ``reports.services``: lock, check, save, audit event, then sync the counters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.models import Report, Verdict
+from reports.services import PermissionDenied, TransitionError
+from spotter.audit import record_event
+from spotter.models import Role, User
+
+from . import rollups
+from .models import ReviewVerdict, SecondReview, SecondReviewStatus
+from .selectors import lead_spotter_offer
+
+SAMPLING_SALT = b"quality.second-review.v1"
+
+
+def second_review_draw(report: Report) -> float:
+    """A number in [0, 1) fixed by the report and the server's secret.
+
+    Deterministic (an audit can replay which decisions were sampled) but unpredictable to
+    experts, who do not know the secret, so nobody can tell which of their decisions will be
+    checked."""
+    message = SAMPLING_SALT + b":" + report.reference.encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def assign_second_review(report: Report) -> SecondReview | None:
+    """Called inside the confirm/reject transaction; samples SECOND_REVIEW_SHARE of decisions."""
+    if report.verdict not in Verdict.values or report.decided_by_id is None:
+        return None
+    if second_review_draw(report) >= float(settings.SECOND_REVIEW_SHARE):
+        return None
+    review, created = SecondReview.objects.get_or_create(
+        report=report,
+        defaults={"first_verdict": report.verdict, "first_expert_id": report.decided_by_id},
+    )
+    if created:
+        record_event(
+            actor=None,
+            action="second_review.assigned",
+            target=review,
+            to_state=review.status,
+            data={"report": report.reference},
+        )
+    return review
+
+
+def second_review_problem(review: SecondReview, expert: User) -> str | None:
+    """Why ``expert`` may not give the second opinion on ``review`` (None if they may)."""
+    if expert.role != Role.EXPERT:
+        return _("Only experts give second reviews.")
+    if review.first_expert_id == expert.pk:
+        return _("You made the first decision on this case; another expert must review it.")
+    if review.report.volunteer_id == expert.pk:
+        return _("You cannot review a report you submitted.")
+    return None
+
+
+def _check_verdict(verdict: str) -> None:
+    if verdict not in ReviewVerdict.values:
+        raise TransitionError(_("Choose confirm or reject."))
+
+
+def submit_second_review(
+    *, review: SecondReview, expert: User, verdict: str, note: str = ""
+) -> SecondReview:
+    """The blind second opinion. Agreement closes the case; disagreement goes to a senior."""
+    _check_verdict(verdict)
+    with transaction.atomic():
+        review = SecondReview.objects.select_for_update().select_related("report").get(pk=review.pk)
+        problem = second_review_problem(review, expert)
+        if problem:
+            raise PermissionDenied(problem)
+        if review.status != SecondReviewStatus.PENDING:
+            raise TransitionError(_("This case already has its second review."))
+        agrees = verdict == review.first_verdict
+        review.second_expert = expert
+        review.second_verdict = verdict
+        review.second_note = note.strip()
+        review.decided_at = timezone.now()
+        review.status = SecondReviewStatus.AGREED if agrees else SecondReviewStatus.ESCALATED
+        review.escalated_to_senior = not agrees
+        review.save(
+            update_fields=[
+                "second_expert",
+                "second_verdict",
+                "second_note",
+                "decided_at",
+                "status",
+                "escalated_to_senior",
+            ]
+        )
+        record_event(
+            actor=expert,
+            action="second_review.decided",
+            target=review,
+            from_state=SecondReviewStatus.PENDING,
+            to_state=review.status,
+            reason=review.second_note,
+            data={"verdict": verdict, "agrees": agrees},
+        )
+        rollups.sync(review.report_id)
+    return review
+
+
+def senior_problem(review: SecondReview, senior: User) -> str | None:
+    if senior.role != Role.EXPERT or not senior.is_senior_expert:
+        return _("Only senior experts make the final call.")
+    if senior.pk in (review.first_expert_id, review.second_expert_id):
+        return _("You already gave an opinion on this case; another senior expert must decide.")
+    if review.report.volunteer_id == senior.pk:
+        return _("You cannot review a report you submitted.")
+    return None
+
+
+def decide_escalation(
+    *, review: SecondReview, senior: User, verdict: str, note: str
+) -> SecondReview:
+    """A senior expert's final call on a disagreement.
+
+    It is recorded for the agreement statistics and, when it overturns the first verdict,
+    flagged on the dashboard for the programme to follow up; it does not rewrite the report's
+    own verdict (that would be a report transition of its own)."""
+    _check_verdict(verdict)
+    if not note.strip():
+        raise TransitionError(_("Explain the final call in the note."))
+    with transaction.atomic():
+        review = SecondReview.objects.select_for_update().select_related("report").get(pk=review.pk)
+        problem = senior_problem(review, senior)
+        if problem:
+            raise PermissionDenied(problem)
+        if review.status != SecondReviewStatus.ESCALATED:
+            raise TransitionError(_("This case is not waiting for a senior expert."))
+        review.senior_expert = senior
+        review.senior_verdict = verdict
+        review.senior_note = note.strip()
+        review.senior_decided_at = timezone.now()
+        review.status = SecondReviewStatus.RESOLVED
+        review.save(
+            update_fields=[
+                "senior_expert",
+                "senior_verdict",
+                "senior_note",
+                "senior_decided_at",
+                "status",
+            ]
+        )
+        record_event(
+            actor=senior,
+            action="second_review.resolved",
+            target=review,
+            from_state=SecondReviewStatus.ESCALATED,
+            to_state=review.status,
+            reason=review.senior_note,
+            data={"verdict": verdict, "upholds_first": verdict == review.first_verdict},
+        )
+        rollups.sync(review.report_id)
+    return review
+
+
+def accept_lead_spotter(*, volunteer: User) -> User:
+    """The volunteer accepts the lead-spotter offer (only while they qualify for it)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=volunteer.pk)
+        if user.role != Role.VOLUNTEER:
+            raise PermissionDenied(_("Only volunteers can become lead spotters."))
+        if user.is_lead_spotter:
+            return user
+        offer = lead_spotter_offer(user)
+        if not offer.eligible:
+            raise TransitionError(offer.reason)
+        user.is_lead_spotter = True
+        user.save(update_fields=["is_lead_spotter"])
+        record_event(
+            actor=user,
+            action="user.lead_spotter_accepted",
+            target=user,
+            to_state="lead_spotter",
+            data={
+                "decided": offer.accuracy.decided,
+                "lower_bound": round(offer.accuracy.low, 4),
+            },
+        )
+    volunteer.is_lead_spotter = True
+    return user

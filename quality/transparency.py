@@ -1,0 +1,130 @@
+"""The yearly trusted-flagger report (EU Digital Services Act, Art. 22(3)).
+
+Art. 22(3) asks a trusted flagger to publish, at least once a year, the number of notices it
+submitted, broken down by the hosting provider, by the type of allegedly illegal content and
+by the action the provider took. Here: notices = reports forwarded to member platforms in the
+year (by the day they were sent), content type = product type, action = the outcome the
+platform recorded. Only counts: no report, volunteer or expert appears.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Sum
+
+from reports.models import MemberCompany, ProductType
+
+from .facts import CELL_COMPANY, CELL_PRODUCT, CLOSED_STATES, NOTICE_STATES
+from .models import PeriodCount
+from .stats import MedianEstimate, median_from_buckets
+from .tables import Column, Table
+
+OUTCOME_COLUMNS = [*CLOSED_STATES, "open"]  # "open": no outcome recorded yet
+
+
+@dataclass
+class Line:
+    label: str
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    buckets: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def notices(self) -> int:
+        return sum(self.counts[s] for s in NOTICE_STATES)
+
+    @property
+    def median(self) -> MedianEstimate:
+        return median_from_buckets(self.buckets)
+
+    def cells(self) -> list:
+        return [
+            self.label,
+            self.notices,
+            *[self.counts[s] for s in OUTCOME_COLUMNS],
+            self.median.hours,
+        ]
+
+
+@dataclass
+class TransparencyReport:
+    year: int
+    total: Line
+    platforms: list[Line]
+    products: list[Line]
+
+    @property
+    def columns(self) -> list[Column]:
+        return [
+            Column("label", "text"),
+            Column("notices"),
+            *[Column(s) for s in OUTCOME_COLUMNS],
+            Column("median_hours_to_outcome", "hours"),
+        ]
+
+    def tables(self) -> list[Table]:
+        return [
+            Table("total", "All notices", self.columns, [self.total.cells()]),
+            Table(
+                "platforms",
+                "By hosting provider",
+                self.columns,
+                [line.cells() for line in self.platforms],
+            ),
+            Table(
+                "products",
+                "By type of content (product type)",
+                self.columns,
+                [line.cells() for line in self.products],
+            ),
+        ]
+
+    def csv_table(self) -> Table:
+        table = Table(
+            "transparency",
+            f"Transparency report {self.year}",
+            [Column("section", "text"), *self.columns],
+        )
+        for section in self.tables():
+            table.rows.extend([[section.name, *row] for row in section.rows])
+        return table
+
+
+def build_report(year: int) -> TransparencyReport:
+    rows = (
+        PeriodCount.objects.filter(
+            grain="m",
+            cell__in=[0, CELL_COMPANY, CELL_PRODUCT],
+            metric__startswith="notice",
+            day__gte=date(year, 1, 1),
+            day__lte=date(year, 12, 1),
+        )
+        .values("cell", "company_id", "product_type_id", "metric", "bucket")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    companies = dict(MemberCompany.objects.values_list("pk", "name"))
+    products = dict(ProductType.objects.values_list("pk", "name"))
+    total = Line("all")
+    by_company: dict[int, Line] = {}
+    by_product: dict[int, Line] = {}
+    for row in rows:
+        if row["cell"] == CELL_COMPANY:
+            key = row["company_id"]
+            line = by_company.setdefault(key, Line(companies.get(key, f"#{key}")))
+        elif row["cell"] == CELL_PRODUCT:
+            key = row["product_type_id"]
+            line = by_product.setdefault(key, Line(products.get(key, f"#{key}")))
+        else:
+            line = total
+        if row["metric"] == "notice_h":
+            line.buckets[row["bucket"]] += row["total"]
+        else:
+            line.counts[row["metric"].split(":", 1)[1]] += row["total"]
+
+    def ordered(lines: dict[int, Line]) -> list[Line]:
+        return sorted(lines.values(), key=lambda line: (-line.notices, line.label))
+
+    return TransparencyReport(year, total, ordered(by_company), ordered(by_product))

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import dashboards, reviews, volunteers
+
+app_name = "quality"
+
+urlpatterns = [
+    path("dashboard/", dashboards.programme, name="dashboard"),
+    path("dashboard/company/", dashboards.company, name="company_dashboard"),
+    path("dashboard/csv/<slug:name>.csv", dashboards.chart_csv, name="chart_csv"),
+    path("dashboard/volunteers/", dashboards.volunteers, name="volunteers"),
+    path("dashboard/transparency/", dashboards.transparency, name="transparency"),
+    path("second-reviews/", reviews.queue, name="second_reviews"),
+    path("second-reviews/senior/", reviews.senior, name="senior_queue"),
+    path("second-reviews/<int:pk>/", reviews.case, name="case"),
+    path(
+        "second-reviews/<int:pk>/evidence/<int:evidence_id>/",
+        reviews.evidence,
+        name="case_evidence",
+    ),
+    path("me/lead-spotter/", volunteers.accept_lead_spotter, name="accept_lead_spotter"),
+]

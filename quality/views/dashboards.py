@@ -1,0 +1,184 @@
+"""Programme dashboard (admins), company dashboard (its own staff), CSV files, transparency."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from reports.models import MemberCompany, SpeciesGroup
+from spotter.decorators import role_required
+from spotter.models import Role
+
+from ..dashboard import STATE_METRICS, Dashboard
+from ..facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
+from ..filters import form_query
+from ..forms import DashboardFilterForm, TransparencyForm
+from ..models import PeriodCount
+from ..sections import ACCURACY_COLUMNS, COMPANY_TABLES, PROGRAMME_TABLES, Labels, Sections
+from ..selectors import calibration_by_user, volunteer_table
+from ..stats import AccuracyEstimate
+from ..tables import Column, Table
+from ..transparency import build_report
+
+TEMPLATE = "quality/dashboard.html"
+
+
+def _sections(request, *, company: MemberCompany | None):
+    """(sections, form); sections is None when the filters are invalid."""
+    groups = list(SpeciesGroup.objects.all())
+    companies = None if company else list(MemberCompany.objects.order_by("name"))
+    form = DashboardFilterForm(request.GET, groups=groups, companies=companies)
+    if not form.is_valid():
+        return None, form
+    filters = form.filters(company_id=company.pk if company else None)
+    platforms = companies if company is None else [company]
+    labels = Labels(
+        groups={g.pk: str(g.name) for g in groups},
+        companies={c.pk: c.name for c in platforms},
+    )
+    values = {
+        CELL_GROUP: [0, *(g.pk for g in groups)],
+        CELL_COMPANY: [*([0] if company is None else []), *(c.pk for c in platforms)],
+    }
+    if company is None:
+        values[CELL_COUNTRY] = region_codes()
+    dashboard = Dashboard(filters, dimension_values=values)
+    return Sections(dashboard, labels, company_view=company is not None), form
+
+
+def region_codes() -> list[str]:
+    """Every volunteer country that has counters ("" = country not given)."""
+    rows = PeriodCount.objects.filter(grain="m", cell=CELL_COUNTRY, metric__in=STATE_METRICS)
+    return sorted(set(rows.values_list("country", flat=True).distinct()))
+
+
+def _render(request, *, company: MemberCompany | None):
+    sections, form = _sections(request, company=company)
+    context = {"form": form, "company": company}
+    if sections is None:
+        return render(request, TEMPLATE, context, status=400)
+    d = sections.d
+    tables = {name: sections.table(name) for name in _table_names(sections)}
+    weekly_svg, legend = sections.weekly_chart(tables["weekly"])
+    context.update(
+        {
+            "d": d,
+            "totals": d.totals.counts,
+            "tables": tables,
+            "query": request.GET.urlencode(),
+            "weekly_svg": weekly_svg,
+            "legend": legend,
+            "groups_svg": sections.groups_chart(tables["groups"]) if not company else None,
+            "companies_svg": sections.companies_chart(tables["companies"]),
+            "median_decide": d.totals.median("decide_h"),
+            "median_takedown": d.totals.median("takedown_h"),
+            "median_act": d.totals.median("act_h"),
+        }
+    )
+    if company is None:
+        context.update(
+            {
+                "funnel_svg": sections.funnel_chart(tables["funnel"]),
+                "regions_svg": sections.regions_chart(tables["regions"]),
+                "region_sentences": sections.region_sentences(),
+                "countries": [c for c in d.dimension_values[CELL_COUNTRY] if c],
+                "agreement": d.agreement,
+                "backlog": d.second_review_backlog,
+            }
+        )
+    return render(request, TEMPLATE, context)
+
+
+def _table_names(sections: Sections):
+    return COMPANY_TABLES if sections.company_view else PROGRAMME_TABLES
+
+
+@role_required(Role.ADMIN)
+def programme(request):
+    return _render(request, company=None)
+
+
+@role_required(Role.COMPANY_STAFF)
+def company(request):
+    return _render(request, company=request.user.company)
+
+
+@role_required(Role.ADMIN, Role.COMPANY_STAFF)
+def chart_csv(request, name: str):
+    company = None if request.user.is_programme_admin else request.user.company
+    sections, form = _sections(request, company=company)
+    if sections is None:
+        return render(request, TEMPLATE, {"form": form, "company": company}, status=400)
+    try:
+        table = sections.table(name)
+    except KeyError as exc:
+        raise Http404(_("No such chart.")) from exc
+    f = sections.d.filters
+    scope = company.slug if company else "programme"
+    return table.csv_response(f"{scope}-{name}-{f.start:%Y-%m}-{f.end:%Y-%m}.csv")
+
+
+@role_required(Role.ADMIN)
+def volunteers(request):
+    """Every volunteer's field accuracy and calibration, with intervals (admins)."""
+    country = (request.GET.get("region") or "").strip().upper()[:2]
+    rows = volunteer_table(country)
+    if request.GET.get("format") == "csv":
+        return _volunteers_csv(rows)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    scores = calibration_by_user([t.volunteer_id for t in page])
+    lines = [
+        (t, AccuracyEstimate(t.confirmed, t.rejected), scores.get(t.volunteer_id)) for t in page
+    ]
+    return render(
+        request,
+        "quality/volunteers.html",
+        {"page": page, "lines": lines, "region": country, "query": form_query(region=country)},
+    )
+
+
+def _volunteers_csv(rows):
+    table = Table(
+        "volunteers",
+        "Volunteers",
+        [
+            Column("pseudonym", "text"),
+            Column("country", "text"),
+            Column("submitted"),
+            Column("confirmed"),
+            Column("rejected"),
+            *ACCURACY_COLUMNS,
+        ],
+    )
+    for t in rows.iterator():
+        a = AccuracyEstimate(t.confirmed, t.rejected)
+        table.rows.append(
+            [
+                t.volunteer.pseudonym or f"#{t.volunteer_id}",
+                t.volunteer.country,
+                t.submitted,
+                t.confirmed,
+                t.rejected,
+                a.rate,
+                a.low,
+                a.high,
+            ]
+        )
+    return table.csv_response("volunteers.csv")
+
+
+@role_required(Role.ADMIN)
+def transparency(request):
+    form = TransparencyForm(request.GET)
+    if not form.is_valid():
+        return render(request, "quality/transparency.html", {"form": form}, status=400)
+    report = build_report(form.cleaned_data["year"])
+    if request.GET.get("format") == "csv":
+        return report.csv_table().csv_response(f"transparency-report-{report.year}.csv")
+    return render(
+        request,
+        "quality/transparency.html",
+        {"form": form, "report": report, "tables": report.tables()},
+    )
