@@ -247,3 +247,53 @@ def _reencode(image: Image.Image) -> tuple[bytes, str]:
     out = io.BytesIO()
     pixels_only.save(out, format="PNG", optimize=False)
     return out.getvalue(), "png"
+
+
+class ScreenshotsError(ValueError):
+    """One or more uploads were refused; ``messages`` says why, one line per problem."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def process_uploads(
+    files, *, existing: int = 0, minimum: int = 1
+) -> list[tuple[ProcessedImage, str]]:
+    """Check a report's screenshot uploads (count, total and per-file size, content) and
+    return each processed image with its cleaned file name. Shared by the form and the API."""
+    from spotter.text import clean_text
+
+    total = len(files) + existing
+    if total < minimum:
+        raise ScreenshotsError([_("Attach at least one screenshot of the listing.")])
+    if total > settings.EVIDENCE_MAX_FILES:
+        raise ScreenshotsError(
+            [
+                _("A report holds at most %(max)d screenshots.")
+                % {"max": settings.EVIDENCE_MAX_FILES}
+            ]
+        )
+    if sum(f.size for f in files) > settings.EVIDENCE_MAX_REPORT_BYTES:
+        raise ScreenshotsError(
+            [
+                _("The screenshots together are larger than %(mb)d MB.")
+                % {"mb": settings.EVIDENCE_MAX_REPORT_BYTES // 1_048_576}
+            ]
+        )
+    processed, errors = [], []
+    for upload in files:
+        name = clean_text(upload.name, multiline=False)[:255]
+        if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
+            errors.append(
+                _("%(name)s is larger than %(mb)d MB.")
+                % {"name": name, "mb": settings.EVIDENCE_MAX_FILE_BYTES // 1_048_576}
+            )
+            continue
+        try:
+            processed.append((process_image(upload.read(), name), name))
+        except EvidenceError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ScreenshotsError(errors)
+    return processed

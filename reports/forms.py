@@ -3,12 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from spotter.text import clean_text
 
-from .evidence import EvidenceError, ProcessedImage, process_image
+from .evidence import ScreenshotsError, process_uploads
 from .models import Outcome, ProductType, RejectionReason, Species
 from .services import ListingDetails
 from .urlnorm import MAX_URL_LENGTH, ListingURLError, normalize_listing_url
@@ -199,36 +198,14 @@ class ScreenshotsMixin(forms.Form):
 
     def clean_screenshots(self):
         files = self.cleaned_data.get("screenshots") or []
-        total = len(files) + self.existing_screenshots()
-        if total < self.min_screenshots:
-            raise forms.ValidationError(_("Attach at least one screenshot of the listing."))
-        if total > settings.EVIDENCE_MAX_FILES:
-            raise forms.ValidationError(
-                _("A report holds at most %(max)d screenshots.")
-                % {"max": settings.EVIDENCE_MAX_FILES}
+        try:
+            processed = process_uploads(
+                files, existing=self.existing_screenshots(), minimum=self.min_screenshots
             )
-        if sum(f.size for f in files) > settings.EVIDENCE_MAX_REPORT_BYTES:
-            raise forms.ValidationError(
-                _("The screenshots together are larger than %(mb)d MB.")
-                % {"mb": settings.EVIDENCE_MAX_REPORT_BYTES // 1_048_576}
-            )
-        processed: list[ProcessedImage] = []
-        errors = []
-        for upload in files:
-            if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
-                errors.append(
-                    _("%(name)s is larger than %(mb)d MB.")
-                    % {"name": upload.name, "mb": settings.EVIDENCE_MAX_FILE_BYTES // 1_048_576}
-                )
-                continue
-            try:
-                processed.append(process_image(upload.read(), upload.name))
-            except EvidenceError as exc:
-                errors.append(str(exc))
-        if errors:
-            raise forms.ValidationError(errors)
-        self.processed_images = processed
-        self.image_names = [upload.name for upload in files]
+        except ScreenshotsError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        self.processed_images = [image for image, _name in processed]
+        self.image_names = [name for _image, name in processed]
         return files
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Count, Q, QuerySet
 
+from quality.stats import AccuracyEstimate
 from spotter.models import AuditEvent, User
 
 from .models import Report, ReportStatus, Verdict
@@ -57,24 +56,6 @@ def company_reports(company_id: int, *, status: str = "") -> QuerySet[Report]:
     return qs
 
 
-@dataclass
-class Accuracy:
-    confirmed: int
-    rejected: int
-
-    @property
-    def decided(self) -> int:
-        return self.confirmed + self.rejected
-
-    @property
-    def rate(self) -> float | None:
-        return self.confirmed / self.decided if self.decided else None
-
-    @property
-    def percent(self) -> str:
-        return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
-
-
 def volunteer_accuracy(volunteer: User):
     """confirmed ÷ (confirmed + rejected) over decided reports (duplicates/withdrawn excluded),
     with its 95% Wilson interval: one counter row kept by the quality app, whatever the number
@@ -102,5 +83,5 @@ def headline_counts() -> dict:
             "id", filter=Q(status=ReportStatus.CONFIRMED, company__isnull=True)
         ),
     )
-    counts["accuracy"] = Accuracy(counts["confirmed"], counts["rejected"])
+    counts["accuracy"] = AccuracyEstimate(counts["confirmed"], counts["rejected"])
     return counts

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from reports.evidence import EvidenceError, process_image
+from reports.evidence import ScreenshotsError, process_uploads
 from reports.forms import LANGUAGE_CHOICES
 from reports.models import ProductType, Report, Species
 from reports.services import LISTING_FIELDS, ListingDetails
@@ -100,35 +99,12 @@ class ListingInputSerializer(serializers.Serializer):
         return (value or "").upper()
 
     def validate_screenshots(self, files):
-        total = len(files) + self.existing_screenshots()
-        if total < self.min_screenshots:
-            raise serializers.ValidationError(_("Attach at least one screenshot of the listing."))
-        if total > settings.EVIDENCE_MAX_FILES:
-            raise serializers.ValidationError(
-                _("A report holds at most %(max)d screenshots.")
-                % {"max": settings.EVIDENCE_MAX_FILES}
+        try:
+            return process_uploads(
+                files, existing=self.existing_screenshots(), minimum=self.min_screenshots
             )
-        if sum(f.size for f in files) > settings.EVIDENCE_MAX_REPORT_BYTES:
-            raise serializers.ValidationError(
-                _("The screenshots together are larger than %(mb)d MB.")
-                % {"mb": settings.EVIDENCE_MAX_REPORT_BYTES // 1_048_576}
-            )
-        processed, errors = [], []
-        for upload in files:
-            name = clean_text(upload.name, multiline=False)[:255]
-            if upload.size > settings.EVIDENCE_MAX_FILE_BYTES:
-                errors.append(
-                    _("%(name)s is larger than %(mb)d MB.")
-                    % {"name": name, "mb": settings.EVIDENCE_MAX_FILE_BYTES // 1_048_576}
-                )
-                continue
-            try:
-                processed.append((process_image(upload.read(), name), name))
-            except EvidenceError as exc:
-                errors.append(str(exc))
-        if errors:
-            raise serializers.ValidationError(errors)
-        return processed
+        except ScreenshotsError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     def merged(self, attrs: dict) -> dict:
         """The values the report will have (edits start from the report's current values)."""

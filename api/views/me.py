@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quality.stats import AccuracyEstimate
 from reports import selectors
 from spotter.models import Role, User
 from training import selectors as training
@@ -23,7 +24,7 @@ from ..serializers.me import (
 )
 
 
-def accuracy_data(accuracy: selectors.Accuracy) -> dict:
+def accuracy_data(accuracy: AccuracyEstimate) -> dict:
     return {
         "confirmed": accuracy.confirmed,
         "rejected": accuracy.rejected,
