@@ -11,6 +11,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The order of quality.cube's row keys and of PeriodCount's unique index: equality on grain,
+# cell, metric and the dimensions (the breakdown one as an IN list), then a range of days.
+PERIOD_KEY = [
+    "grain",
+    "cell",
+    "metric",
+    "country",
+    "species_group_id",
+    "company_id",
+    "day",
+    "bucket",
+    "product_type_id",
+    "language",
+]
+
 
 class Grain(models.TextChoices):
     DAY = "d", _("day")
@@ -42,20 +57,7 @@ class PeriodCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                # Column order = lookup order: equality on grain, cell, metric and the
-                # dimensions (the breakdown one as an IN list), then a range of days.
-                fields=[
-                    "grain",
-                    "cell",
-                    "metric",
-                    "country",
-                    "species_group_id",
-                    "company_id",
-                    "day",
-                    "bucket",
-                    "product_type_id",
-                    "language",
-                ],
+                fields=PERIOD_KEY,  # column order = lookup order
                 name="period_count_key",
             )
         ]

@@ -25,20 +25,8 @@ from reports.models import Report
 
 from .cube import TALLY_FIELDS, VOLUNTEER_PERIOD_FIELDS, Base, Rows, count, expand
 from .facts import FACT_FIELDS, ROW_FIELDS, Facts, facts_from_row
-from .models import PeriodCount, ReportFacts, VolunteerPeriod, VolunteerTally
+from .models import PERIOD_KEY, PeriodCount, ReportFacts, VolunteerPeriod, VolunteerTally
 
-PERIOD_KEY = [  # the order of quality.cube's row keys and of the unique index
-    "grain",
-    "cell",
-    "metric",
-    "country",
-    "species_group_id",
-    "company_id",
-    "day",
-    "bucket",
-    "product_type_id",
-    "language",
-]
 VOLUNTEER_PERIOD_KEY = ["volunteer", "kind", "start"]
 TALLY_KEY = ["volunteer", "dimension", "value"]
 

@@ -338,15 +338,9 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Delivery(models.Model):
-    """Outbox row: one notice of one report to one company over one channel.
+class OutboxEntry(models.Model):
+    """What every outbox row has: a key reused on every retry, and its retry bookkeeping."""
 
-    Created in the same transaction as the confirmation, so a confirmed report can never miss
-    its notice; the key is reused on every retry so receivers can de-duplicate."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
-    company = models.ForeignKey(MemberCompany, on_delete=models.PROTECT, related_name="deliveries")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=64, unique=True)
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -357,6 +351,20 @@ class Delivery(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(OutboxEntry):
+    """Outbox row: one notice of one report to one company over one channel.
+
+    Created in the same transaction as the confirmation, so a confirmed report can never miss
+    its notice; the key is reused on every retry so receivers can de-duplicate."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
+    company = models.ForeignKey(MemberCompany, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
     # When a task for this row was last put on the broker; the sweep re-queues a due row only
     # if that was long enough ago for the message to have been lost (Redis restart, dead worker).
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -383,22 +391,12 @@ class Delivery(models.Model):
         return f"{self.report.reference} → {self.company} ({self.channel})"
 
 
-class DigestRun(models.Model):
+class DigestRun(OutboxEntry):
     """One daily digest email to one company: unique per (company, date), so it goes out once
     however often the digest task runs. Its key is the email's Message-ID."""
 
     company = models.ForeignKey(MemberCompany, on_delete=models.PROTECT, related_name="digests")
     date = models.DateField(_("day covered"))
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-date", "company"]

@@ -98,6 +98,23 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def listing_details(report: Report) -> dict:
+    """The listing as the volunteer captured it (webhook body and evidence package)."""
+    return {
+        "url": report.listing_url,
+        "normalized_url": report.normalized_url,
+        "domain": report.domain,
+        "title": report.listing_title,
+        "text": report.listing_text,
+        "language": report.listing_language,
+        "price": str(report.price) if report.price is not None else None,
+        "currency": report.currency,
+        "seller_handle": report.seller_handle,
+        "quantity": report.quantity,
+        "location": report.listing_location,
+    }
+
+
 def notice_payload(report: Report) -> dict:
     """The ``data`` of the webhook body; every field is documented in docs/webhooks.md.
     Same shape for every report (absent values are null or ""), never the volunteer."""
@@ -113,19 +130,7 @@ def notice_payload(report: Report) -> dict:
         "observed_at": _iso(report.submitted_at),
         "confirmed_at": _iso(report.decided_at),
         "forwarded_at": _iso(report.forwarded_at),
-        "listing": {
-            "url": report.listing_url,
-            "normalized_url": report.normalized_url,
-            "domain": report.domain,
-            "title": report.listing_title,
-            "text": report.listing_text,
-            "language": report.listing_language,
-            "price": str(report.price) if report.price is not None else None,
-            "currency": report.currency,
-            "seller_handle": report.seller_handle,
-            "quantity": report.quantity,
-            "location": report.listing_location,
-        },
+        "listing": listing_details(report),
         "species": {
             "scientific_name": species.scientific_name if species else None,
             "common_name": species.common_name_en if species else None,

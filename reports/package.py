@@ -28,7 +28,7 @@ from spotter.models import AuditEvent, User
 from spotter.permissions import actor_label_for, can_see_original_evidence
 
 from .models import Report
-from .notices import notice_context
+from .notices import listing_details, notice_context
 from .selectors import report_timeline
 
 # A fixed timestamp inside the archive keeps identical content byte-identical.
@@ -40,18 +40,8 @@ def _listing(report: Report) -> dict[str, Any]:
     return {
         "reference": report.reference,
         "status": report.status,
-        "url": report.listing_url,
-        "normalized_url": report.normalized_url,
-        "domain": report.domain,
+        **listing_details(report),
         "platform": report.company.name if report.company else None,
-        "title": report.listing_title,
-        "text": report.listing_text,
-        "language": report.listing_language,
-        "price": str(report.price) if report.price is not None else None,
-        "currency": report.currency,
-        "seller_handle": report.seller_handle,
-        "quantity": report.quantity,
-        "location": report.listing_location,
         "species": {
             "scientific_name": species.scientific_name,
             "common_name": species.common_name_en,
