@@ -1,20 +1,42 @@
 # The two commands of the README: `make demo` and `make test`.
+#
+# Dependencies: uv installs exactly uv.lock (every package, direct and transitive, pinned with
+# hashes) into .venv. uv itself is pinned with hashes in uv-bootstrap.txt and installed with pip
+# --require-hashes. The Python version is pinned once, in .python-version.
 PYTHON ?= python3
-VENV ?= .venv
+VENV := .venv
 BIN := $(VENV)/bin
+UV := .cache/uv-tool/bin/uv
 HOST ?= 127.0.0.1:8000
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
 
-.PHONY: demo test install install-dev lint run-outbox clean
+.PHONY: demo test install install-dev lock-check upgrade upgrade-uv lint run-outbox clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+$(UV): uv-bootstrap.txt
+	$(PYTHON) -m venv .cache/uv-tool
+	.cache/uv-tool/bin/pip install --quiet --require-hashes --no-deps -r uv-bootstrap.txt
+	touch $(UV)
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Exactly the lock, without the test tools. `--locked` refuses a lock that is stale.
+install: $(UV)
+	$(UV) sync --locked --no-dev --quiet
 
-install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+install-dev: $(UV)
+	$(UV) sync --locked --quiet
+
+# Fails when uv.lock no longer matches pyproject.toml (CI runs it first).
+lock-check: $(UV)
+	$(UV) lock --check
+
+# Deliberate refresh: newest versions allowed by pyproject.toml, then `make test`.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+
+upgrade-uv: $(UV)
+	echo "uv" | $(UV) pip compile - --generate-hashes --no-header -o uv-bootstrap.txt.new
+	mv uv-bootstrap.txt.new uv-bootstrap.txt
 
 # Install, migrate, load reference + training + demo data, print the demo logins, then serve on
 # http://$(HOST) with the outbox loop (the embedded stand-in for Celery worker + beat) beside it.
@@ -38,7 +60,7 @@ DEPLOY_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/cyberspotter \
 
 # Everything CI runs: lint, migration check, the whole test suite on the embedded default
 # (SQLite, browser tests included), then the production-mode tests on PostgreSQL + Redis.
-test: install-dev
+test: lock-check install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -53,4 +75,4 @@ lint: install-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .cache
+	rm -rf $(VENV) .cache/uv-tool db.sqlite3 media staticfiles .cache
