@@ -7,8 +7,12 @@ Contents (every file is listed in ``manifest.json`` with its SHA-256 and size):
 - ``images/`` — the re-encoded screenshots viewers see; ``originals/`` — the uploaded bytes, in
   admin packages only (companies get the same hashes, not the files);
 - ``hashes.txt`` — ``sha256sum``-style lines for the evidence, as recorded at upload;
-- ``timeline.json`` — the report's audit events with their chain hashes. Actors appear by role
-  only in company packages: the volunteer is never identified to a company.
+- ``timeline.json`` — the report's audit events. Admin packages add each event's place in the
+  keyed audit chain (seq, hash, prev_hash: checkable with the audit key). Company packages carry
+  no chain hashes and no event ids, and actors appear by role only: nothing in them is computed
+  from the volunteer's identity or IP address (docs/security.md);
+- ``signature.json`` — an Ed25519 signature over ``manifest.json`` (reports/signing.py), so the
+  whole package can be checked against the programme's published key.
 
 Building a package is itself audited (``report.package_downloaded``) by the view.
 """
@@ -24,12 +28,14 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from spotter.models import AuditEvent, User
+from spotter.audit import seal_pending
+from spotter.models import AuditEvent, AuditSeal, User
 from spotter.permissions import actor_label_for, can_see_original_evidence
 
 from .models import Report
 from .notices import listing_details, notice_context
 from .selectors import report_timeline
+from .signing import ALGORITHM, key_id, sign
 
 # A fixed timestamp inside the archive keeps identical content byte-identical.
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
@@ -61,20 +67,32 @@ def _listing(report: Report) -> dict[str, Any]:
 def _timeline(report: Report, viewer: User) -> list[dict[str, Any]]:
     full = viewer.is_programme_admin
     events: list[AuditEvent] = list(report_timeline(report))
+    seals: dict[int, AuditSeal] = {}
+    if full:
+        seal_pending()  # on demand, so the admin's copy carries every event's chain position
+        seals = {s.event_id: s for s in AuditSeal.objects.filter(event__in=events)}
     rows = []
     for event in events:
         row = {
-            "id": event.pk,
             "at": event.created_at.isoformat(),
             "action": event.action,
             "from_state": event.from_state,
             "to_state": event.to_state,
             "actor": str(actor_label_for(viewer, report, event.actor)),
-            "hash": event.hash,
-            "prev_hash": event.prev_hash,
         }
         if full:
-            row.update({"reason": event.reason, "data": event.data, "ip": event.ip_address})
+            seal = seals.get(event.pk)
+            row.update(
+                {
+                    "id": event.pk,
+                    "reason": event.reason,
+                    "data": event.data,
+                    "ip": event.ip_address,
+                    "seq": seal.seq if seal else None,
+                    "hash": seal.hash if seal else None,
+                    "prev_hash": seal.prev_hash if seal else None,
+                }
+            )
         rows.append(row)
     return rows
 
@@ -121,7 +139,16 @@ def build_package(report: Report, *, viewer: User) -> bytes:
             for name, data in files
         ],
     }
-    files.append(("manifest.json", _json(manifest)))
+    manifest_bytes = _json(manifest)
+    files.append(("manifest.json", manifest_bytes))
+    signature = {
+        "algorithm": ALGORITHM,
+        "key_id": key_id(),
+        "public_key_url": "/.well-known/evidence-package-key",
+        "signed_file": "manifest.json",
+        "signature": sign(manifest_bytes),
+    }
+    files.append(("signature.json", _json(signature)))
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

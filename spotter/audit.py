@@ -1,24 +1,46 @@
-"""Writing and verifying the hash-chained audit log.
+"""The audit log: append fast, seal in order.
 
-Each event stores the hash of the one before it, so editing or deleting any row breaks every
-link after it; ``manage.py verify_audit_chain`` finds the first broken link.
+Writers only INSERT an ``AuditEvent`` (``record_event``): no lock, no shared row, so no write in
+the system waits for another to commit. A sequencer (``seal_pending``: a Celery beat task every
+few seconds, the embedded outbox loop, and on demand before verification or an admin's evidence
+package) takes the events not yet sealed, in id order, and appends one ``AuditSeal`` each in a
+single short transaction: a sequence number, the previous seal's hash and
+
+    hash = HMAC-SHA256(audit key, seq | prev_hash | canonical event payload)
+
+This is the design of Certificate Transparency logs and Trillian: entries are queued freely and
+a single sequencer assigns order and hashes in batches. Editing, removing or re-ordering a sealed
+event breaks its seal or the next link (``verify_chain`` names the first broken one). Because the
+hash is keyed, a hash shown to anybody reveals nothing about the event's actor or IP address:
+only a holder of the key (the server, an admin running ``verify_audit_chain``, an auditor given
+``AUDIT_CHAIN_KEY``) can recompute it. Events newer than the last sealing pass are the unsealed
+window; ``verify_chain`` reports its size and age.
 """
 
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent, User
+from .models import AuditChainHead, AuditEvent, AuditSeal, User
 
 # Set by spotter.middleware.RequireMFAMiddleware (from REMOTE_ADDR) for the duration of a request.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
 GENESIS_HASH = "0" * 64
+# An event is expected to be committed within this long after it was recorded; the sequencer's
+# floor (below which everything is known to be sealed) never passes younger events.
+SEAL_GRACE = timedelta(minutes=10)
 
 
 def _actor_label(actor: User | None) -> str:
@@ -41,30 +63,113 @@ def record_event(
     reason: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the transaction that made the change."""
+    """Append one event. Call inside the transaction that made the change: the event commits
+    (or rolls back) with it. Takes no lock; ``seal_pending`` chains it later."""
     if target is not None:
         object_type = object_type or target._meta.model_name
         object_id = object_id or target.pk
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            created_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=_actor_label(actor),
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            from_state=from_state or "",
-            to_state=to_state or "",
-            reason=reason or "",
-            data=data or {},
-            ip_address=current_ip.get(),
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        AuditChainHead.objects.filter(pk=head.pk).update(last_hash=event.hash, count=head.count + 1)
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        from_state=from_state or "",
+        to_state=to_state or "",
+        reason=reason or "",
+        data=data or {},
+        ip_address=current_ip.get(),
+    )
+    event.save()
     return event
+
+
+# --- the keyed chain ---------------------------------------------------------------------------
+
+
+def audit_key() -> bytes:
+    """``AUDIT_CHAIN_KEY`` when set (give it to an external auditor), else derived from
+    ``SECRET_KEY`` — set it explicitly before rotating ``SECRET_KEY``."""
+    configured = getattr(settings, "AUDIT_CHAIN_KEY", "")
+    if configured:
+        return configured.encode()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"cyber-spotter audit chain v1", hashlib.sha256
+    ).digest()
+
+
+def seal_hash(*, seq: int, prev_hash: str, event: AuditEvent, key: bytes | None = None) -> str:
+    message = json.dumps(
+        {"seq": seq, "prev_hash": prev_hash, "event": event.canonical_payload()},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    ).encode()
+    return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
+
+
+def _head_for_update() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def seal_pending(*, batch_size: int = 5000, from_start: bool = False) -> int:
+    """Seal every committed, unsealed event in id order; returns how many were sealed.
+
+    Each batch is one short transaction holding only the chain head row: writers never wait
+    for it. ``from_start`` also looks below the floor (verification does, to find stragglers
+    whose transaction outlived ``SEAL_GRACE``)."""
+    key = audit_key()
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head = _head_for_update()
+            floor = 0 if from_start else head.sealed_floor_id
+            pending = list(
+                AuditEvent.objects.filter(id__gt=floor, seal__isnull=True).order_by("id")[
+                    :batch_size
+                ]
+            )
+            now = timezone.now()
+            seals = []
+            previous, seq = head.last_hash, head.count
+            for event in pending:
+                seq += 1
+                digest = seal_hash(seq=seq, prev_hash=previous, event=event, key=key)
+                seals.append(
+                    AuditSeal(seq=seq, event=event, prev_hash=previous, hash=digest, sealed_at=now)
+                )
+                previous = digest
+            AuditSeal.objects.bulk_create(seals)
+            AuditChainHead.objects.filter(pk=head.pk).update(
+                last_hash=previous,
+                count=seq,
+                sealed_floor_id=_next_floor(head.sealed_floor_id, now),
+            )
+        sealed += len(pending)
+        if len(pending) < batch_size:
+            return sealed
+
+
+def _next_floor(floor: int, now) -> int:
+    """The highest id below which every event is sealed and old enough that no transaction
+    still holding a lower id can be expected to commit. Index range scans from the old floor."""
+    candidate = AuditEvent.objects.filter(
+        id__gt=floor, created_at__lt=now - SEAL_GRACE
+    ).aggregate(top=Max("id"))["top"]
+    if candidate is None:
+        return floor
+    unsealed = AuditEvent.objects.filter(
+        id__gt=floor, id__lte=candidate, seal__isnull=True
+    ).aggregate(low=Min("id"))["low"]
+    return max(floor, candidate if unsealed is None else unsealed - 1)
+
+
+# --- verification ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -73,22 +178,51 @@ class ChainCheck:
     checked: int
     broken_event_id: int | None = None
     problem: str = ""
+    unsealed: int = 0
+    oldest_unsealed_at: Any = None
+    last_hash: str = GENESIS_HASH
 
 
-def verify_chain(batch_size: int = 2000) -> ChainCheck:
-    previous = GENESIS_HASH
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
-        if event.prev_hash != previous:
-            return ChainCheck(False, checked, event.id, "prev_hash does not match previous event")
-        if event.compute_hash() != event.hash:
-            return ChainCheck(False, checked, event.id, "content does not match its hash")
-        previous = event.hash
+def verify_chain(
+    *, batch_size: int = 2000, seal_first: bool = True, key: bytes | None = None
+) -> ChainCheck:
+    """Walk the chain in sequence order and recompute every keyed hash.
+
+    Seals pending events first (unless told not to), then reports the events still unsealed
+    (transactions not yet committed, or a sequencer that is not running)."""
+    if seal_first:
+        seal_pending(from_start=True)
+    key = key or audit_key()
+    previous, checked, expected_seq = GENESIS_HASH, 0, 1
+    seals = AuditSeal.objects.select_related("event").order_by("seq")
+    for seal in seals.iterator(chunk_size=batch_size):
+        if seal.seq != expected_seq:
+            return ChainCheck(
+                False, checked, seal.event_id, "an event before this one was removed"
+            )
+        if seal.prev_hash != previous:
+            return ChainCheck(
+                False, checked, seal.event_id, "prev_hash does not match previous event"
+            )
+        if seal_hash(seq=seal.seq, prev_hash=previous, event=seal.event, key=key) != seal.hash:
+            return ChainCheck(False, checked, seal.event_id, "content does not match its hash")
+        previous = seal.hash
         checked += 1
+        expected_seq += 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != previous:
+    if head is not None and (head.last_hash != previous or head.count != checked):
         return ChainCheck(False, checked, None, "the newest event(s) were removed")
-    return ChainCheck(True, checked)
+    window = AuditEvent.objects.filter(seal__isnull=True).aggregate(
+        oldest=Min("created_at"), low=Min("id")
+    )
+    unsealed = AuditEvent.objects.filter(seal__isnull=True).count() if window["low"] else 0
+    return ChainCheck(
+        True,
+        checked,
+        unsealed=unsealed,
+        oldest_unsealed_at=window["oldest"],
+        last_hash=previous,
+    )
 
 
 def record_admin_change(sender, instance, created: bool, **kwargs) -> None:

@@ -1,8 +1,5 @@
 """Accounts, roles and the append-only audit log."""
 
-import hashlib
-import json
-
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -125,8 +122,8 @@ class User(AbstractUser):
         return self.display_name or self.email.split("@", 1)[0]
 
 
-class AuditEventQuerySet(models.QuerySet):
-    """No bulk writes: rows are added one by one through spotter.audit.record_event only."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """No updates or deletes: rows are only ever added (spotter.audit)."""
 
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
@@ -137,15 +134,18 @@ class AuditEventQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         raise PermissionError("The audit log is append-only.")
 
-    def bulk_create(self, objs, *args, **kwargs):
-        raise PermissionError("Audit events are appended one by one with record_event().")
-
     def update_or_create(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
 
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        raise PermissionError("Audit events are appended one by one with record_event().")
+
+
 class AuditEvent(models.Model):
-    """One thing that happened. Append-only and hash-chained: see spotter.audit."""
+    """One thing that happened. Append-only; sealed into a keyed hash chain by
+    ``spotter.audit.seal_pending`` (the event row itself carries no hash)."""
 
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -160,8 +160,6 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -182,8 +180,11 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
-    def canonical_payload(self) -> bytes:
-        payload = {
+    def canonical_payload(self) -> dict:
+        """Everything the seal's keyed hash covers (the seal adds its sequence number and the
+        previous hash)."""
+        return {
+            "id": self.pk,
             "created_at": self.created_at.isoformat(),
             "actor_id": self.actor_id,
             "actor_label": self.actor_label,
@@ -195,19 +196,55 @@ class AuditEvent(models.Model):
             "reason": self.reason,
             "data": self.data,
             "ip_address": self.ip_address,
-            "prev_hash": self.prev_hash,
         }
-        return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical_payload()).hexdigest()
+
+class AuditSeal(models.Model):
+    """An event's place in the chain, written by the sequencer (``spotter.audit.seal_pending``).
+
+    ``hash`` is HMAC-SHA256 under the server's audit key over (seq, prev_hash, the event's
+    canonical payload): without the key nobody can recompute it, so a hash reveals nothing about
+    the event's actor or IP address. Append-only like the events. ``event`` carries no database
+    constraint so that a row deleted behind the application's back is reported by the
+    verification, not hidden by a cascade or refused by the database.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    event = models.OneToOneField(
+        AuditEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="seal",
+    )
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return f"seal #{self.seq} of event {self.event_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
 
 
 class AuditChainHead(models.Model):
-    """Single row locked while appending, so concurrent writers extend the chain in turn."""
+    """The sequencer's single row: the newest sealed hash and sequence number, and the id below
+    which every event is known to be sealed. Locked only by the sequencer, never by writers."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    sealed_floor_id = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"audit chain head ({self.count} events)"
+        return f"audit chain head ({self.count} sealed events)"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reports.views.package import package_public_key
+
 from . import views
 
 admin.site.site_header = "Cyber Spotter administration"
@@ -11,6 +13,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/my-data.json", views.data_export, name="data_export"),
     path("profile/close/", views.close_account, name="close_account"),
+    path(
+        ".well-known/evidence-package-key",
+        package_public_key,
+        name="evidence_package_key",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from spotter.audit import record_event
 from spotter.permissions import access_package_report
 
+from .. import signing
 from ..package import build_package
 
 
@@ -25,3 +28,17 @@ def evidence_package(request, reference):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def package_public_key(request):
+    """The public half of the evidence-package signing key (anyone may fetch it)."""
+    return JsonResponse(
+        {
+            "algorithm": signing.ALGORITHM,
+            "key_id": signing.key_id(),
+            "public_key_pem": signing.public_key_pem(),
+            "signed_file": "manifest.json",
+        }
+    )

@@ -3,6 +3,9 @@ level, hash-chained, and the chain verifiable (first broken link reported)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -10,8 +13,8 @@ from django.urls import reverse
 
 from reports.models import ReportStatus
 from spotter import services
-from spotter.audit import record_event, verify_chain
-from spotter.models import AuditEvent, Role
+from spotter.audit import audit_key, record_event, seal_hash, seal_pending, verify_chain
+from spotter.models import AuditEvent, AuditSeal, Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -84,16 +87,58 @@ def test_admin_is_read_only(client_for, admin_user):
 
 def test_chain_links_each_event_to_the_previous_one():
     events = _events(3)
-    before = AuditEvent.objects.filter(pk__lt=events[0].pk).order_by("-pk").first()
-    assert events[0].prev_hash == (before.hash if before else "0" * 64)
-    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    assert not AuditSeal.objects.filter(event__in=events).exists(), "writers only append"
+    assert seal_pending() >= 3
+    seals = [AuditSeal.objects.get(event=event) for event in events]
+    before = AuditSeal.objects.filter(seq__lt=seals[0].seq).order_by("-seq").first()
+    assert seals[0].prev_hash == (before.hash if before else "0" * 64)
+    assert seals[1].prev_hash == seals[0].hash and seals[2].prev_hash == seals[1].hash
+    assert [s.seq for s in seals] == [seals[0].seq, seals[0].seq + 1, seals[0].seq + 2]
     result = verify_chain()
     assert result.ok and result.checked == AuditEvent.objects.count()
+    assert result.unsealed == 0
     call_command("verify_audit_chain")
+
+
+def test_seals_are_keyed_so_a_hash_reveals_nothing_without_the_key(settings):
+    """The old chain hashed actor id and IP with plain SHA-256: anyone holding a hash could try
+    candidate ids and IPs. A seal is an HMAC under the server's key."""
+    event = record_event(actor=None, action="test.event", data={"n": 1})
+    seal_pending()
+    seal = AuditSeal.objects.get(event=event)
+    unkeyed = hashlib.sha256(
+        json.dumps(
+            {"seq": seal.seq, "prev_hash": seal.prev_hash, "event": event.canonical_payload()},
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        ).encode()
+    ).hexdigest()
+    assert seal.hash != unkeyed
+    assert seal.hash == seal_hash(seq=seal.seq, prev_hash=seal.prev_hash, event=event)
+    # An auditor given the key verifies with it; any other key fails at the first event.
+    assert verify_chain(key=audit_key()).ok
+    assert not verify_chain(key=b"not the key").ok
+    settings.AUDIT_CHAIN_KEY = "an-auditors-key"
+    assert not verify_chain(seal_first=False).ok, "a different key does not verify"
+
+
+def test_seals_are_append_only():
+    _events(1)
+    seal_pending()
+    seal = AuditSeal.objects.order_by("-seq").first()
+    seal.hash = "0" * 64
+    with pytest.raises(PermissionError):
+        seal.save()
+    with pytest.raises(PermissionError):
+        AuditSeal.objects.filter(pk=seal.pk).update(hash="0" * 64)
+    with pytest.raises(PermissionError):
+        AuditSeal.objects.all().delete()
 
 
 def test_tampering_a_row_is_detected_at_that_row():
     events = _events(5)
+    seal_pending()
     victim = events[2]
     _raw("UPDATE spotter_auditevent SET reason = %s WHERE id = %s", ["edited", victim.pk])
     result = verify_chain()
@@ -106,19 +151,26 @@ def test_tampering_a_row_is_detected_at_that_row():
 
 def test_rehashing_a_tampered_row_breaks_the_next_link():
     events = _events(4)
+    seal_pending()
     victim = events[1]
-    victim.reason = "edited"
-    new_hash = victim.compute_hash()
-    _raw(
-        "UPDATE spotter_auditevent SET reason = %s, hash = %s WHERE id = %s",
-        ["edited", new_hash, victim.pk],
-    )
+    _raw("UPDATE spotter_auditevent SET reason = %s WHERE id = %s", ["edited", victim.pk])
+    victim.refresh_from_db()
+    seal = AuditSeal.objects.get(event=victim)
+    # Without the key, a forger's hash is wrong at the forged row itself.
+    forged = hashlib.sha256(victim.reason.encode()).hexdigest()
+    _raw("UPDATE spotter_auditseal SET hash = %s WHERE id = %s", [forged, seal.pk])
+    result = verify_chain()
+    assert not result.ok and result.broken_event_id == victim.pk
+    # Even a holder of the key who re-seals the row breaks the next link.
+    rehashed = seal_hash(seq=seal.seq, prev_hash=seal.prev_hash, event=victim)
+    _raw("UPDATE spotter_auditseal SET hash = %s WHERE id = %s", [rehashed, seal.pk])
     result = verify_chain()
     assert not result.ok and result.broken_event_id == events[2].pk
 
 
 def test_deleting_a_middle_row_is_detected_at_the_next_one():
     events = _events(4)
+    seal_pending()
     _raw("DELETE FROM spotter_auditevent WHERE id = %s", [events[1].pk])
     result = verify_chain()
     assert not result.ok and result.broken_event_id == events[2].pk
@@ -126,6 +178,7 @@ def test_deleting_a_middle_row_is_detected_at_the_next_one():
 
 def test_deleting_the_newest_row_is_detected():
     events = _events(3)
+    seal_pending()
     _raw("DELETE FROM spotter_auditevent WHERE id = %s", [events[-1].pk])
     result = verify_chain()
     assert not result.ok

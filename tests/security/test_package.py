@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import zipfile
 
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from django.test import Client
 from django.urls import reverse
 
 from reports import services
@@ -28,6 +32,17 @@ def _open(response) -> dict[str, bytes]:
     return {name.split("/", 1)[1]: archive.read(name) for name in names}
 
 
+def _check_signature(signature: dict, manifest_bytes: bytes) -> None:
+    """As a recipient would: with the published key, not the server's private one."""
+    published = Client().get(reverse("evidence_package_key")).json()
+    assert signature["algorithm"] == published["algorithm"] == "Ed25519"
+    assert signature["key_id"] == published["key_id"]
+    key = load_pem_public_key(published["public_key_pem"].encode())
+    key.verify(base64.b64decode(signature["signature"]), manifest_bytes)  # raises if forged
+    with pytest.raises(InvalidSignature):
+        key.verify(base64.b64decode(signature["signature"]), manifest_bytes + b" ")
+
+
 @pytest.fixture
 def closed(forwarded, staff):
     services.record_outcome(report=forwarded, staff=staff, outcome="removed", note="Gone.")
@@ -44,7 +59,10 @@ def test_company_package_is_complete_and_verifiable(client_for, closed, staff, v
     assert "images/1.png" in files
     assert not any(name.startswith("originals/") for name in files), "originals are admin-only"
 
-    manifest = json.loads(files.pop("manifest.json"))
+    signature = json.loads(files.pop("signature.json"))
+    manifest_bytes = files.pop("manifest.json")
+    _check_signature(signature, manifest_bytes)
+    manifest = json.loads(manifest_bytes)
     assert manifest["reference"] == closed.reference
     listed = {entry["path"]: entry for entry in manifest["files"]}
     assert set(listed) == set(files), "every file is in the manifest, and nothing else"

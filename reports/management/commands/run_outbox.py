@@ -7,6 +7,7 @@ from django.db import close_old_connections
 from reports import forwarding
 from reports.digest import run_due_digests
 from reports.sla import escalate_overdue
+from spotter.audit import seal_pending
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     help = (
         "Drain due deliveries in this process. With --loop, keep doing so every few seconds: "
         "this is the embedded default's stand-in for a Celery worker + beat (outbox retries, "
-        "SLA escalations, daily digests)."
+        "audit sealing, SLA escalations, daily digests)."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         last_sla_check = last_digest_check = float("-inf")
         while True:
             try:
+                seal_pending()  # the audit log's sequencer (beat runs it in production)
                 sent = forwarding.drain_due()
                 if sent:
                     self.stdout.write(f"outbox: {sent} attempt(s) made")
