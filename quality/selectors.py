@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from spotter.models import User
 
+from .blind import open_blind_reviews
 from .facts import month_start, week_start
 from .models import SecondReview, SecondReviewStatus, VolunteerPeriod, VolunteerTally
 from .stats import AccuracyEstimate, pct, wilson_interval
@@ -217,9 +218,7 @@ def lead_spotter_offer(volunteer: User, data: VolunteerData | None = None) -> Le
 def second_review_queue(expert: User) -> QuerySet[SecondReview]:
     """Cases waiting for a second opinion that this expert may give (oldest first)."""
     return (
-        SecondReview.objects.filter(status=SecondReviewStatus.PENDING)
-        .exclude(first_expert=expert)
-        .exclude(report__volunteer=expert)
+        open_blind_reviews(expert)
         .select_related("report__species_reported__group", "report__product_type")
         .order_by("created_at", "id")
     )

@@ -18,7 +18,7 @@ from reports.services import PermissionDenied, TransitionError
 from spotter.audit import record_event
 from spotter.models import Role, User
 
-from . import rollups
+from . import blind, rollups
 from .models import ReviewVerdict, SecondReview, SecondReviewStatus
 from .selectors import lead_spotter_offer
 
@@ -59,13 +59,7 @@ def assign_second_review(report: Report) -> SecondReview | None:
 
 def second_review_problem(review: SecondReview, expert: User) -> str | None:
     """Why ``expert`` may not give the second opinion on ``review`` (None if they may)."""
-    if expert.role != Role.EXPERT:
-        return _("Only experts give second reviews.")
-    if review.first_expert_id == expert.pk:
-        return _("You made the first decision on this case; another expert must review it.")
-    if review.report.volunteer_id == expert.pk:
-        return _("You cannot review a report you submitted.")
-    return None
+    return blind.reviewer_problem(review, expert)
 
 
 def _check_verdict(verdict: str) -> None:

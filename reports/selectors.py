@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from quality.stats import AccuracyEstimate
 from spotter.models import AuditEvent, User
+from spotter.permissions import visible_reports
 
 from .models import Report, ReportStatus, Verdict
 
@@ -17,10 +18,11 @@ def report_timeline(report: Report) -> QuerySet[AuditEvent]:
 
 
 def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QuerySet[Report]:
-    """Oldest first; the expert's own submissions never appear."""
+    """Oldest first; scoped by spotter.permissions.visible_reports like every other list (the
+    expert's own submissions and reports they may check blind never appear)."""
+    waiting = Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
     qs = (
-        Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
-        .exclude(volunteer=expert)
+        visible_reports(expert, waiting)
         .select_related("species__group", "product_type", "company", "claimed_by")
         .annotate(evidence_count=Count("evidence"))
         .order_by("submitted_at", "id")

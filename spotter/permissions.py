@@ -7,6 +7,10 @@ place. ``visible_reports`` scopes querysets; ``access_*`` fetch one object or ra
 Identity rules (tested in tests/security/): the volunteer's email and display name are shown only
 to the volunteer and to programme admins; experts see the random pseudonym (blind review);
 company staff see neither, anywhere (pages, notices, packages, timelines).
+
+Blind second reviews (quality.blind): while a case is open, the experts who may give the second
+opinion do not see the report at all (nor duplicates linked to it), so no page, API list,
+filter, screenshot, timeline or package shows them the first decision.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from quality.blind import blind_report_ids
 from reports.models import FORWARDED_STATUSES, Evidence, Report, ReportStatus
 
 from .models import Role, User
@@ -29,8 +34,14 @@ def visible_reports(user: User, qs: QuerySet[Report] | None = None) -> QuerySet[
     if user.role == Role.VOLUNTEER:
         return qs.filter(volunteer=user)
     if user.role == Role.EXPERT:
-        # Experts see the queue and what they decided, never their own submissions.
-        return qs.exclude(volunteer=user).exclude(status=ReportStatus.WITHDRAWN)
+        # Experts see the queue and what they decided, never their own submissions, and not
+        # the decisions they may be asked to check blind (quality.blind).
+        blind = blind_report_ids(user)
+        return (
+            qs.exclude(volunteer=user)
+            .exclude(status=ReportStatus.WITHDRAWN)
+            .exclude(Q(pk__in=blind) | Q(duplicate_of__in=blind))
+        )
     if user.role == Role.COMPANY_STAFF and user.company_id:
         return qs.filter(company_id=user.company_id, status__in=FORWARDED_STATUSES)
     return qs.none()

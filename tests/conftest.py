@@ -21,6 +21,10 @@ def _test_settings(request, settings, tmp_path):
         # Production-mode tests keep the real Redis cache; the rest get a private one.
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MFA_REQUIRED_ROLES = []
+    # Second-review sampling is deterministic per report reference, and references are random:
+    # a sampled decision hides the report from other experts (quality.blind), so no test gets
+    # one by chance. Tests that need second reviews set the share explicitly.
+    settings.SECOND_REVIEW_SHARE = 0.0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Certificate, Choice, Lesson, Module, Question, QuizAttempt
+from .selectors import visible_questions
 
 
 class LessonInline(admin.StackedInline):
@@ -24,6 +25,9 @@ class QuestionInline(admin.TabularInline):
     extra = 0
     fields = ["kind", "prompt", "listing_title", "is_active"]
     show_change_link = True  # choices are edited on the question's own page
+
+    def get_queryset(self, request):
+        return visible_questions(request.user, super().get_queryset(request))
 
 
 @admin.register(Module)
@@ -56,6 +60,9 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["prompt", "listing_title", "listing_text"]
     readonly_fields = ["source_report", "created_by", "created_at"]
     inlines = [ChoiceInline]
+
+    def get_queryset(self, request):
+        return visible_questions(request.user, super().get_queryset(request))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

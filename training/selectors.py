@@ -9,16 +9,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from quality.blind import blind_report_ids
 from spotter.models import Role, User
 
-from .models import Certificate, LessonView, Module, QuizAttempt
+from .models import Certificate, LessonView, Module, Question, QuizAttempt
 
 # A certificate this close to expiry shows the refresher prompt and can be renewed early.
 REFRESHER_DAYS = 30
+
+
+def visible_questions(user: User, qs: QuerySet[Question] | None = None) -> QuerySet[Question]:
+    """Questions ``user`` may be shown (quiz draws, the admin): not those made from a report
+    whose first decision they may still have to check blind (quality.blind), since the
+    answer and explanation give that decision away."""
+    qs = qs if qs is not None else Question.objects.all()
+    return qs.exclude(source_report__in=blind_report_ids(user))
 
 
 def active_certificate(user: User, at: datetime | None = None) -> Certificate | None:

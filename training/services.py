@@ -22,7 +22,7 @@ from spotter.audit import record_event
 from spotter.models import Role, User
 
 from .models import AttemptAnswer, Certificate, Choice, Module, Question, QuestionKind, QuizAttempt
-from .selectors import REFRESHER_DAYS
+from .selectors import REFRESHER_DAYS, visible_questions
 
 
 class TrainingError(Exception):
@@ -58,9 +58,8 @@ def start_attempt(*, user: User, module: Module) -> QuizAttempt:
         )
         if open_attempt is not None:
             return open_attempt
-        bank = list(
-            Question.objects.filter(module=module, is_active=True).values_list("pk", flat=True)
-        )
+        questions = visible_questions(user, Question.objects.filter(module=module, is_active=True))
+        bank = list(questions.values_list("pk", flat=True))
         if not bank:
             raise TrainingError(_("This module has no questions yet."))
         rng = random.SystemRandom()
@@ -269,7 +268,11 @@ def create_practice_question(*, report: Report, expert: User) -> Question:
     if expert.role != Role.EXPERT:
         raise PermissionDenied(_("Only experts can make practice questions."))
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("species").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("species")
+            .get(pk=report.pk)
+        )
         existing = Question.objects.filter(source_report=report).first()
         if existing is not None:
             return existing

@@ -15,13 +15,6 @@ from spotter.models import Role
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _no_second_reviews_unless_asked(settings):
-    # Sampling is deterministic per report reference, and references are random: tests that
-    # need second reviews set the share to 1.0 explicitly.
-    settings.SECOND_REVIEW_SHARE = 0.0
-
-
 def counter_snapshot() -> dict:
     """Every non-zero counter, as plain tuples (order-independent)."""
     periods = {
