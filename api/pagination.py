@@ -14,6 +14,26 @@ class ReportCursorPagination(CursorPagination):
     max_page_size = 100
     ordering = "-submitted_at"
 
+    def get_page_size(self, request):
+        """``page_size`` is a whole number from 1 to ``max_page_size``; anything else is a 400
+        naming it (DRF would quietly use the default)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        raw = raw.strip()
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+        if not 1 <= number <= self.max_page_size:
+            message = _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def decode_cursor(self, request):
         try:
             return super().decode_cursor(request)

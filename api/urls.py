@@ -1,14 +1,14 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import SimpleRouter
 
 from . import web
+from .routers import ConverterRouter
 from .views import company, me, reference, reports, review
 from .views.docs import DocsView, not_found
 
 app_name = "api"
 
-router = SimpleRouter()
+router = ConverterRouter()
 router.register("species-groups", reference.SpeciesGroupViewSet, basename="species-group")
 router.register("species", reference.SpeciesViewSet, basename="species")
 router.register("product-types", reference.ProductTypeViewSet, basename="product-type")
@@ -24,7 +24,7 @@ v1 = [
     path("training/certification/", me.CertificationView.as_view(), name="certification"),
     path("stats/headline/", me.HeadlineView.as_view(), name="stats-headline"),
     path(
-        "stats/volunteers/<str:pseudonym>/accuracy/",
+        "stats/volunteers/<ref:pseudonym>/accuracy/",
         me.VolunteerAccuracyView.as_view(),
         name="stats-volunteer-accuracy",
     ),
@@ -36,7 +36,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("tokens/new/", web.token_create, name="token_create"),
-    path("tokens/<int:pk>/revoke/", web.token_revoke, name="token_revoke"),
+    path("tokens/<id:pk>/revoke/", web.token_revoke, name="token_revoke"),
     # Anything else under /api/ is a JSON 404 in the API's error shape, not an HTML page.
     re_path(r"^.*$", not_found),
 ]

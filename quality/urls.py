@@ -12,9 +12,9 @@ urlpatterns = [
     path("dashboard/transparency/", dashboards.transparency, name="transparency"),
     path("second-reviews/", reviews.queue, name="second_reviews"),
     path("second-reviews/senior/", reviews.senior, name="senior_queue"),
-    path("second-reviews/<int:pk>/", reviews.case, name="case"),
+    path("second-reviews/<id:pk>/", reviews.case, name="case"),
     path(
-        "second-reviews/<int:pk>/evidence/<int:evidence_id>/",
+        "second-reviews/<id:pk>/evidence/<id:evidence_id>/",
         reviews.evidence,
         name="case_evidence",
     ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, company, expert, overview, package, volunteer
+from .views import common, company, expert, ops, overview, package, volunteer
 
 app_name = "reports"
 
@@ -8,40 +8,42 @@ urlpatterns = [
     path("reports/new/", volunteer.submit, name="submit"),
     path("reports/mine/", volunteer.my_reports, name="mine"),
     path("reports/accuracy/", volunteer.my_accuracy, name="accuracy"),
-    path("reports/<str:reference>/", common.detail, name="detail"),
-    path("reports/<str:reference>/edit/", volunteer.resubmit, name="resubmit"),
-    path("reports/<str:reference>/withdraw/", volunteer.withdraw, name="withdraw"),
+    path("reports/<ref:reference>/", common.detail, name="detail"),
+    path("reports/<ref:reference>/edit/", volunteer.resubmit, name="resubmit"),
+    path("reports/<ref:reference>/withdraw/", volunteer.withdraw, name="withdraw"),
     path(
-        "reports/<str:reference>/evidence/<int:evidence_id>/",
+        "reports/<ref:reference>/evidence/<id:evidence_id>/",
         common.evidence_image,
         name="evidence",
     ),
     path(
-        "reports/<str:reference>/evidence/<int:evidence_id>/original/",
+        "reports/<ref:reference>/evidence/<id:evidence_id>/original/",
         common.evidence_original,
         name="evidence_original",
     ),
     path(
-        "reports/<str:reference>/evidence-package.zip",
+        "reports/<ref:reference>/evidence-package.zip",
         package.evidence_package,
         name="evidence_package",
     ),
-    path("e/<str:token>/", common.evidence_link, name="evidence_link"),
+    path("e/<token:token>/", common.evidence_link, name="evidence_link"),
     path("review/", expert.queue, name="queue"),
-    path("review/<str:reference>/", expert.review, name="review"),
-    path("review/<str:reference>/claim/", expert.claim, name="claim"),
-    path("review/<str:reference>/release/", expert.release, name="release"),
-    path("review/<str:reference>/confirm/", expert.confirm, name="confirm"),
-    path("review/<str:reference>/reject/", expert.reject, name="reject"),
-    path("review/<str:reference>/needs-info/", expert.needs_info, name="needs_info"),
+    path("review/<ref:reference>/", expert.review, name="review"),
+    path("review/<ref:reference>/claim/", expert.claim, name="claim"),
+    path("review/<ref:reference>/release/", expert.release, name="release"),
+    path("review/<ref:reference>/confirm/", expert.confirm, name="confirm"),
+    path("review/<ref:reference>/reject/", expert.reject, name="reject"),
+    path("review/<ref:reference>/needs-info/", expert.needs_info, name="needs_info"),
     path("company/reports/", company.portal, name="portal"),
-    path("company/reports/<str:reference>/", company.company_detail, name="company_detail"),
-    path("company/reports/<str:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
-    path("company/reports/<str:reference>/outcome/", company.outcome, name="outcome"),
+    path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
+    path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
+    path("company/reports/<ref:reference>/outcome/", company.outcome, name="outcome"),
     path("overview/", overview.overview, name="overview"),
     path(
-        "overview/deliveries/<int:delivery_id>/retry/",
+        "overview/deliveries/<id:delivery_id>/retry/",
         overview.retry_delivery,
         name="retry_delivery",
     ),
+    path("ops/alerts/", ops.alert_list, name="ops_alerts"),
+    path("ops/alerts/acknowledge/", ops.acknowledge, name="acknowledge_alert"),
 ]

@@ -1,12 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import converters
+
 
 class SpotterConfig(AppConfig):
     name = "spotter"
     verbose_name = _("Accounts and audit")
 
     def ready(self):
+        converters.register()  # <ref:…>, <id:…>, <token:…> in every urls.py
         from django.contrib.admin.models import LogEntry
         from django.db.models.signals import post_save
 

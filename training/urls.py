@@ -8,9 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", views.progress, name="progress"),
     path("stats/", views.stats, name="stats"),
-    path("attempts/<int:attempt_id>/", views.result, name="result"),
-    path("practice/<str:reference>/", views.make_practice_question, name="practice_question"),
+    path("attempts/<id:attempt_id>/", views.result, name="result"),
+    path("practice/<ref:reference>/", views.make_practice_question, name="practice_question"),
     path("<slug:slug>/", views.module_detail, name="module"),
-    path("<slug:slug>/lessons/<int:order>/", views.lesson_detail, name="lesson"),
+    path("<slug:slug>/lessons/<id:order>/", views.lesson_detail, name="lesson"),
     path("<slug:slug>/quiz/", views.quiz, name="quiz"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.models import Report
+from spotter.converters import parse_id
 from spotter.decorators import role_required
 from spotter.models import Role
 from spotter.permissions import access_report
@@ -83,8 +84,9 @@ def lesson_detail(request, slug, order):
 def _parse_answers(post) -> dict[int, int]:
     answers = {}
     for key, value in post.items():
-        if key.startswith("q") and key[1:].isdigit() and value.isdigit():
-            answers[int(key[1:])] = int(value)
+        question, choice = parse_id(key[1:]), parse_id(value)
+        if key.startswith("q") and question is not None and choice is not None:
+            answers[question] = choice
     return answers
 
 
@@ -104,7 +106,10 @@ def quiz(request, slug):
     module = _published_module(slug)
     if request.method == "POST":
         attempt = get_object_or_404(
-            QuizAttempt, pk=request.POST.get("attempt", "0") or 0, user=request.user, module=module
+            QuizAttempt,
+            pk=parse_id(request.POST.get("attempt")) or 0,
+            user=request.user,
+            module=module,
         )
         submission = services.submit_attempt(
             attempt=attempt, user=request.user, answers=_parse_answers(request.POST)

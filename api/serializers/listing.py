@@ -18,7 +18,7 @@ from reports.services import LISTING_FIELDS, ListingDetails
 from reports.urlnorm import MAX_URL_LENGTH, ListingURLError, normalize_listing_url
 from spotter.text import clean_text
 
-from .fields import SafePrimaryKeyRelatedField
+from .fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
 
 SINGLE_LINE = ("listing_title", "species_other", "seller_handle", "listing_location")
 MULTI_LINE = ("listing_text", "notes")
@@ -43,7 +43,7 @@ class ListingInputSerializer(serializers.Serializer):
     species_other = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    product_type = serializers.SlugRelatedField(
+    product_type = SafeSlugRelatedField(
         slug_field="slug", queryset=ProductType.objects.all(), help_text="Product type slug."
     )
     listing_text = serializers.CharField(

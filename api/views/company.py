@@ -36,7 +36,7 @@ class CompanyReportViewSet(
     serializer_class = CompanyReportSerializer
     permission_classes = [IsCompanyStaff]
     lookup_field = "reference"
-    lookup_value_regex = r"[^/]+"
+    lookup_value_converter = "ref"
     pagination_class = FeedCursorPagination
     filterset_class = CompanyReportFilter
     throttle_scope = "company"

@@ -29,6 +29,7 @@ class SpeciesGroupViewSet(ReferenceViewSet):
     queryset = SpeciesGroup.objects.all()
     serializer_class = SpeciesGroupSerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"
     filter_backends = []
 
 
@@ -40,7 +41,7 @@ class SpeciesViewSet(ReferenceViewSet):
     queryset = Species.objects.select_related("group")
     serializer_class = SpeciesSerializer
     filterset_class = SpeciesFilter
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_converter = "id"
 
 
 @extend_schema_view(
@@ -51,6 +52,7 @@ class ProductTypeViewSet(ReferenceViewSet):
     queryset = ProductType.objects.all()
     serializer_class = ProductTypeSerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"
     filter_backends = []
 
 
@@ -67,4 +69,5 @@ class CompanyViewSet(ReferenceViewSet):
     queryset = MemberCompany.objects.prefetch_related("domains")
     serializer_class = CompanySerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"
     filter_backends = []

@@ -159,6 +159,26 @@ def test_garbage_answers_are_ignored(login, learner, core):
     assert attempt.is_submitted and attempt.correct_count == 0
 
 
+@pytest.mark.parametrize("attempt_id", ["abc", "1\x00", "2.5", "9" * 5000])
+def test_an_attempt_id_that_cannot_be_one_is_a_404(login, learner, core, attempt_id):
+    client = login(learner)
+    client.get(reverse("training:quiz", args=[core.slug]))
+    url = reverse("training:quiz", args=[core.slug])
+    assert client.post(url, {"attempt": attempt_id}).status_code == 404
+
+
+def test_huge_answer_numbers_are_ignored(login, learner, core):
+    client = login(learner)
+    client.get(reverse("training:quiz", args=[core.slug]))
+    attempt = QuizAttempt.objects.get(user=learner)
+    question = attempt.question_ids[0]
+    data = {"attempt": attempt.pk, f"q{question}": "9" * 5000, f"q{'9' * 100}": "1"}
+    response = client.post(reverse("training:quiz", args=[core.slug]), data)
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.correct_count == 0
+
+
 def test_cannot_post_to_another_users_attempt(login, learner, core):
     attempt = services.start_attempt(user=learner, module=core)
     intruder = login(make_user())
