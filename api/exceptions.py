@@ -2,7 +2,8 @@
 
 ``field`` names the request field (``"listing_url"``, ``"screenshots"``; ``null`` when the
 error is about the request as a whole). Domain errors of the services map to HTTP statuses:
-``reports.services.PermissionDenied`` → 403, any other ``TransitionError`` → 409.
+``reports.services.PermissionDenied`` → 403, ``SubmissionLimitReached`` → 429 with
+``Retry-After``, any other ``TransitionError`` → 409.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ def error_body(exc: exceptions.APIException) -> dict:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, services.PermissionDenied):  # subclass of TransitionError: test first
+    if isinstance(exc, services.SubmissionLimitReached):  # TransitionError too: test first
+        limited = exceptions.Throttled(detail=str(exc))
+        limited.wait = exc.retry_after  # the Retry-After header; the message already says it
+        exc = limited
+    elif isinstance(exc, services.PermissionDenied):  # subclass of TransitionError: test first
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, services.TransitionError):
         exc = Conflict(str(exc))

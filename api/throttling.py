@@ -31,9 +31,3 @@ class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
 
 class ScopeThrottle(_RatesFromSettings, ScopedRateThrottle):
     """A separate budget per ``view.throttle_scope`` (e.g. "review", "company")."""
-
-
-class ReportCreateThrottle(_RatesFromSettings, UserRateThrottle):
-    """Submitting reports has its own, lower rate."""
-
-    scope = "report_create"

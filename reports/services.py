@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quality import hooks as quality_hooks
 from spotter.audit import record_event
 from spotter.models import Role, User
 
-from . import forwarding, rollups
+from . import forwarding, limits, rollups
 from .evidence import ProcessedImage
 from .models import (
     OPEN_STATUSES,
@@ -46,6 +48,25 @@ class TransitionError(Exception):
 
 class PermissionDenied(TransitionError):
     """The user may not make this change at all."""
+
+
+class SubmissionLimitReached(TransitionError):
+    """The volunteer used up ``SUBMISSIONS_PER_HOUR`` (pages and API together); the form shows
+    the message, the API answers 429 with ``Retry-After: retry_after``."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        minutes = -(-retry_after // 60)
+        super().__init__(
+            ngettext(
+                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
+                "minute.",
+                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
+                "minutes.",
+                minutes,
+            )
+            % {"limit": settings.SUBMISSIONS_PER_HOUR, "minutes": minutes}
+        )
 
 
 @dataclass
@@ -143,6 +164,12 @@ def ensure_can_submit(user: User) -> None:
     problem = certification_problem(user)
     if problem:
         raise PermissionDenied(problem)
+    # Only a look (nothing counted), so both doors refuse before decoding any upload.
+    retry_after = limits.spent(
+        "submissions", user.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
+    )
+    if retry_after is not None:
+        raise SubmissionLimitReached(retry_after)
 
 
 def submit_report(
@@ -157,6 +184,11 @@ def submit_report(
     if not 1 <= len(images) <= 5:
         raise TransitionError(_("Attach between 1 and 5 screenshots."))
     normalized = normalize_listing_url(details.listing_url)
+    retry_after = limits.hit(
+        "submissions", volunteer.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
+    )
+    if retry_after is not None:
+        raise SubmissionLimitReached(retry_after)
     with transaction.atomic():
         _lock_url(normalized.url)
         original = (

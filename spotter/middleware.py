@@ -69,16 +69,28 @@ class RequireMFAMiddleware:
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse request bodies larger than ``MAX_REQUEST_BYTES`` before anything reads them.
+    """Refuse, before anything reads them, request bodies larger than ``MAX_REQUEST_BYTES``
+    (413), query strings longer than ``MAX_QUERY_STRING_BYTES`` (414) and query strings holding
+    a NUL byte (400: PostgreSQL refuses one in a query, and no form or filter expects one).
 
     Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams uploaded files to disk
     whatever their size; the per-file and per-report limits are only checked afterwards. This
-    keeps a client from filling the disk with one huge POST."""
+    keeps a client from filling the disk with one huge POST. Under /api/ the answer is in the
+    API's error shape; path values are checked by the URL converters (spotter.converters)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is not None:
+            message, code, status = refusal
+            if request.path.startswith("/api/"):
+                return api_error(message, code, status)
+            return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def refusal(self, request) -> tuple[str, str, int] | None:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -87,7 +99,32 @@ class RequestSizeLimitMiddleware:
             message = _("The request is too large (at most %(mb)d MB).") % {
                 "mb": settings.MAX_REQUEST_BYTES // 1_048_576
             }
-            if request.path.startswith("/api/"):
-                return api_error(message, "request_too_large", 413)
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+            return message, "request_too_large", 413
+        query = request.META.get("QUERY_STRING", "")
+        if len(query) > settings.MAX_QUERY_STRING_BYTES:
+            message = _("The address is too long (at most %(kb)d KB of query string).") % {
+                "kb": settings.MAX_QUERY_STRING_BYTES // 1024
+            }
+            return message, "uri_too_long", 414
+        if "%00" in query or "\x00" in query:
+            return _("The address holds a NUL character."), "invalid", 400
+        return None
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every API response and on every page served to
+    a signed-in user, so no browser or shared cache keeps a copy of private data. A view that
+    sets its own Cache-Control keeps it; static files (WhiteNoise, earlier in the chain) and
+    anonymous pages keep Django's defaults."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "private, no-store"
+        return response

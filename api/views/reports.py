@@ -61,7 +61,7 @@ class PNGRenderer(BaseRenderer):
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReportSerializer
     lookup_field = "reference"
-    lookup_value_regex = r"[^/]+"
+    lookup_value_converter = "ref"
     pagination_class = ReportCursorPagination
     filterset_class = ReportFilter
     filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
@@ -70,8 +70,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @property
     def throttle_scope(self):
-        if self.action == "create":
-            return "report_create"
+        # Creation has no scope here: SUBMISSIONS_PER_HOUR, counted by reports.services for the
+        # form and the API together, is its limit.
         if self.action in REVIEW_ACTIONS:
             return "review"
         return None
@@ -106,9 +106,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="List reports you can see",
-        description="Volunteers: their own reports. Experts: every report but their own and "
-        "withdrawn ones (the queue is /api/v1/review/queue/). Company staff: their platform's "
-        "forwarded reports. Admins: all. Newest first; cursor-paginated.",
+        description="Volunteers: their own reports. Experts: every report but their own, "
+        "withdrawn ones and decisions they may still check in a blind second review "
+        "(docs/quality.md; the queue is /api/v1/review/queue/). Company staff: their "
+        "platform's forwarded reports. Admins: all. Newest first; cursor-paginated.",
         tags=["reports"],
     )
     def list(self, request, *args, **kwargs):
@@ -122,7 +123,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Submit a report (volunteer)",
         description="multipart/form-data with 1 to 5 `screenshots`. Certified volunteers only "
         "(403 with the reason otherwise). If the same listing is already open, the report is "
-        "created as `duplicate` with `duplicate_of` set.",
+        "created as `duplicate` with `duplicate_of` set. At most `SUBMISSIONS_PER_HOUR` (30) "
+        "reports an hour per volunteer, web form and API together: 429 with `Retry-After`.",
         request={"multipart/form-data": ReportCreateSerializer},
         responses={201: ReportSerializer},
         examples=[CREATE_EXAMPLE],
@@ -195,7 +197,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"evidence/(?P<evidence_id>[0-9]{1,18})",
+        url_path="evidence/<id:evidence_id>",
         url_name="evidence",
         renderer_classes=[JSONRenderer, PNGRenderer],
         content_negotiation_class=FirstRendererNegotiation,
@@ -204,7 +206,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def evidence(self, request, reference=None, evidence_id=None):
         # The page view does the permission check (404), the audit event and the safe headers.
-        return report_pages.evidence_image(request._request, reference, int(evidence_id))
+        return report_pages.evidence_image(request._request, reference, evidence_id)
 
     # --- Review (experts) -----------------------------------------------------------------
 

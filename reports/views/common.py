@@ -1,10 +1,15 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from spotter.audit import record_event
 from spotter.decorators import role_required
+from spotter.middleware import client_ip
 from spotter.models import Role
 from spotter.permissions import (
     access_evidence,
@@ -13,7 +18,7 @@ from spotter.permissions import (
     can_see_volunteer_identity,
 )
 
-from .. import selectors
+from .. import limits, selectors
 from ..models import Evidence
 from ..notices import read_evidence_token
 
@@ -98,16 +103,37 @@ def evidence_original(request, reference, evidence_id):
 
 
 def evidence_link(request, token):
-    """Signed, expiring link sent in notices to company enforcement inboxes."""
+    """Signed, expiring link sent in notices to company enforcement inboxes.
+
+    Anyone holding the link may open it, so each IP address gets
+    ``EVIDENCE_LINK_REQUESTS_PER_IP_HOUR`` requests an hour (valid or not), and only the first
+    opening of a link in each clock hour is written to the audit log (mail scanners, previews
+    and reloads would otherwise add an event, and a seal, per request)."""
+    retry_after = limits.hit(
+        "evidence-link-ip",
+        client_ip(request),
+        limit=settings.EVIDENCE_LINK_REQUESTS_PER_IP_HOUR,
+        period=3600,
+    )
+    if retry_after is not None:
+        response = HttpResponse(
+            _("Too many requests for evidence links from your address; try again later."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
     try:
         evidence_id = read_evidence_token(token)
     except signing.BadSignature as exc:
         raise Http404("This evidence link is invalid or has expired.") from exc
     evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id)
-    record_event(
-        actor=None,
-        action="evidence.link_opened",
-        target=evidence.report,
-        data={"evidence": evidence.pk},
-    )
+    link = hashlib.sha256(token.encode()).hexdigest()
+    if limits.first_in_period("evidence-link-opened", link, period=3600):
+        record_event(
+            actor=None,
+            action="evidence.link_opened",
+            target=evidence.report,
+            data={"evidence": evidence.pk},
+        )
     return _evidence_response(evidence)

@@ -15,16 +15,25 @@ from ..models import ReportStatus
 
 @role_required(Role.VOLUNTEER)
 def submit(request):
-    try:
-        services.ensure_can_submit(request.user)
-    except services.PermissionDenied as exc:
-        messages.warning(request, str(exc))
-        return redirect("training:home")
     initial = {
         key: request.GET.get(key, "")[:limit]
         for key, limit in (("listing_url", 2000), ("listing_title", 300), ("listing_text", 10000))
         if request.GET.get(key)
     }
+    try:
+        services.ensure_can_submit(request.user)
+    except services.SubmissionLimitReached as exc:
+        # Over the hourly limit: say so, keep what was typed, and decode no upload.
+        form = SubmitReportForm(initial={**initial, **request.POST.dict()})
+        context = {"form": form, "limit_error": str(exc)}
+        if request.method != "POST":
+            return render(request, "reports/submit.html", context)
+        response = render(request, "reports/submit.html", context, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    except services.PermissionDenied as exc:
+        messages.warning(request, str(exc))
+        return redirect("training:home")
     form = SubmitReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
