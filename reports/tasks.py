@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import before_task_publish
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import forwarding
+from . import alerts, forwarding
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,30 @@ def check_slas() -> int:
     from .sla import escalate_overdue
 
     return escalate_overdue()
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Beat schedules this every minute; the worker that runs it is alive (reports/alerts.py)."""
+    alerts.record_heartbeat(alerts.WORKER)
+
+
+@shared_task(ignore_result=True)
+def check_operations() -> int:
+    """Open / resolve operations alerts and email admins the new ones."""
+    alerts.record_heartbeat(alerts.WORKER)  # running this proves the worker is alive
+    return len(alerts.check_operations().opened)
+
+
+@before_task_publish.connect(sender="reports.tasks.heartbeat")
+@before_task_publish.connect(sender="reports.tasks.check_operations")
+def beat_heartbeat(sender=None, **kwargs) -> None:
+    """Only beat publishes these tasks: publishing one is beat's own heartbeat (written before
+    the broker is touched, so beat counts as alive even while Redis is down)."""
+    try:
+        alerts.record_heartbeat(alerts.BEAT)
+    except Exception:  # noqa: BLE001 — never stop beat from publishing
+        log.warning("Could not record beat's heartbeat", exc_info=True)
 
 
 @shared_task(ignore_result=True)

@@ -158,9 +158,9 @@ def seal_pending(*, batch_size: int = 5000, from_start: bool = False) -> int:
 def _next_floor(floor: int, now) -> int:
     """The highest id below which every event is sealed and old enough that no transaction
     still holding a lower id can be expected to commit. Index range scans from the old floor."""
-    candidate = AuditEvent.objects.filter(
-        id__gt=floor, created_at__lt=now - SEAL_GRACE
-    ).aggregate(top=Max("id"))["top"]
+    candidate = AuditEvent.objects.filter(id__gt=floor, created_at__lt=now - SEAL_GRACE).aggregate(
+        top=Max("id")
+    )["top"]
     if candidate is None:
         return floor
     unsealed = AuditEvent.objects.filter(
@@ -197,9 +197,7 @@ def verify_chain(
     seals = AuditSeal.objects.select_related("event").order_by("seq")
     for seal in seals.iterator(chunk_size=batch_size):
         if seal.seq != expected_seq:
-            return ChainCheck(
-                False, checked, seal.event_id, "an event before this one was removed"
-            )
+            return ChainCheck(False, checked, seal.event_id, "an event before this one was removed")
         if seal.prev_hash != previous:
             return ChainCheck(
                 False, checked, seal.event_id, "prev_hash does not match previous event"

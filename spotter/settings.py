@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spotter.middleware.PrivateNoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "spotter.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "spotter.context_processors.roles",
+                "reports.context_processors.ops_alerts",
             ],
         },
     },
@@ -165,7 +167,37 @@ OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
 OUTBOX_REQUEUE_SECONDS = envint("OUTBOX_REQUEUE_SECONDS", 300)
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+# The audit log's sequencer (spotter.audit.seal_pending) runs this often; events newer than
+# that are the unsealed window. AUDIT_CHAIN_KEY keys the chain's hashes (default: derived from
+# SECRET_KEY; set it explicitly to give an auditor the key or before rotating SECRET_KEY).
+AUDIT_SEAL_SECONDS = envint("AUDIT_SEAL_SECONDS", 5)
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+# Ed25519 key that signs evidence packages (base64 of the 32-byte private seed; default:
+# derived from SECRET_KEY). The public key is served at /.well-known/evidence-package-key.
+PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")
+# Operations alerts (reports/alerts.py): a heartbeat older than this is a dead worker / beat; a
+# delivery due this long without an attempt is stuck; check_operations runs this often.
+OPS_HEARTBEAT_STALE_SECONDS = envint("OPS_HEARTBEAT_STALE_SECONDS", 300)
+OPS_STUCK_DELIVERY_SECONDS = envint(
+    "OPS_STUCK_DELIVERY_SECONDS", OUTBOX_LEASE_SECONDS + OUTBOX_REQUEUE_SECONDS
+)
+OPS_CHECK_SECONDS = envint("OPS_CHECK_SECONDS", 120)
 CELERY_BEAT_SCHEDULE = {
+    # Published by beat (beat's heartbeat), run by a worker (the worker's): reports/alerts.py.
+    "heartbeat": {
+        "task": "reports.tasks.heartbeat",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    "check-operations": {
+        "task": "reports.tasks.check_operations",
+        "schedule": timedelta(seconds=OPS_CHECK_SECONDS),
+        "options": {"expires": OPS_CHECK_SECONDS},
+    },
+    "seal-audit-log": {
+        "task": "spotter.tasks.seal_audit_log",
+        "schedule": timedelta(seconds=AUDIT_SEAL_SECONDS),
+    },
     "sweep-outbox": {
         "task": "reports.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
@@ -273,13 +305,24 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 EVIDENCE_MAX_FILE_BYTES = envint("EVIDENCE_MAX_FILE_BYTES", 8 * 1024 * 1024)
 EVIDENCE_MAX_REPORT_BYTES = envint("EVIDENCE_MAX_REPORT_BYTES", 25 * 1024 * 1024)
 EVIDENCE_MAX_FILES = 5
-EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 40_000_000)
+# Checked from the header before decoding: one 24-megapixel image costs about 0.8 s of CPU
+# (docs/security.md, "Limits"); a 2x-density page capture of 2560 x 9000 still fits.
+EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 24_000_000)
 EVIDENCE_URL_MAX_AGE = envint("EVIDENCE_URL_MAX_AGE", 7 * 24 * 3600)
 # Originals of rejected reports are deleted this long after the decision (reports/retention.py).
 EVIDENCE_RETENTION_REJECTED_DAYS = envint("EVIDENCE_RETENTION_REJECTED_DAYS", 180)
 # Whole request bodies above this are refused with 413 before Django reads them
 # (spotter.middleware.RequestSizeLimitMiddleware): a report's screenshots plus its form fields.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", EVIDENCE_MAX_REPORT_BYTES + 2 * 1024 * 1024)
+# Room for the bookmarklet's prefill (api/bookmarklet.py: 4,000 selected characters, which
+# percent-encode to up to 36 KB); longer query strings are a 414 (spotter.middleware).
+MAX_QUERY_STRING_BYTES = envint("MAX_QUERY_STRING_BYTES", 64 * 1024)
+
+# --- Limits for every door (reports/limits.py; docs/security.md, Limits) --------------------------
+# Reports per volunteer per hour, submit form and API together.
+SUBMISSIONS_PER_HOUR = envint("SUBMISSIONS_PER_HOUR", 30)
+# Requests per IP address per hour to signed evidence links (reports:evidence_link).
+EVIDENCE_LINK_REQUESTS_PER_IP_HOUR = envint("EVIDENCE_LINK_REQUESTS_PER_IP_HOUR", 120)
 
 # --- Programme rules ------------------------------------------------------------------------
 SLA_ACK_HOURS_DEFAULT = 24
@@ -308,7 +351,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON only: the browsable API's inline scripts would break under our CSP.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],  # DRF's, with a nesting limit
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttling.AnonThrottle",
@@ -318,7 +361,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_RATE_ANON", "60/minute"),
         "user": os.environ.get("API_RATE_USER", "2000/hour"),
-        "report_create": os.environ.get("API_RATE_REPORT_CREATE", "30/hour"),
         "review": os.environ.get("API_RATE_REVIEW", "600/hour"),
         "company": os.environ.get("API_RATE_COMPANY", "1000/hour"),
     },
@@ -338,6 +380,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # <id:…> path values (spotter.converters.IdConverter) are integers of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -364,6 +410,9 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the session, not in the signed (readable) "messages" cookie: the
+# webhook secret is shown once through one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from spotter.decorators import role_required
 from spotter.models import Role
 
-from .. import forwarding, selectors
+from .. import alerts, forwarding, selectors
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
 from ..sla import overdue_reports
 
@@ -18,6 +18,8 @@ LIST_LIMIT = 50
 @role_required(Role.ADMIN)
 def overview(request):
     now = timezone.now()
+    # The beat-scheduled check runs on the worker, so it cannot see the worker die: look here.
+    alerts.check_heartbeats(now)
     non_member = (
         Report.objects.filter(status=ReportStatus.CONFIRMED, company__isnull=True)
         .select_related("species", "product_type")
@@ -41,6 +43,7 @@ def overview(request):
             "dead": dead[:LIST_LIMIT],
             "dead_count": outbox.get(DeliveryStatus.DEAD, 0),
             "pending_count": outbox.get(DeliveryStatus.PENDING, 0),
+            "alert_count": alerts.open_alert_count(),
             "now": now,
         },
     )

@@ -103,6 +103,7 @@ ANY = frozenset({200, 302})
 EXPECTED: dict[str, Rule] = {
     # --- spotter ---------------------------------------------------------------------------
     "home": everyone(ok=200, signed_in=302),
+    "evidence_package_key": everyone(ok=200),
     "profile": page(" ".join(LOGGED_IN)),
     "data_export": page(" ".join(LOGGED_IN)),
     "close_account": page("volunteer other_volunteer"),
@@ -113,6 +114,11 @@ EXPECTED: dict[str, Rule] = {
     "account_logout": everyone(ok=302, signed_in=200),
     "account_inactive": everyone(ok=200),
     "account_reauthenticate": page(" ".join(LOGGED_IN)),
+    # allauth 65.22+: confirm who you are with a code emailed to you before a sensitive change
+    # (email, password). Any signed-in person may ask for one for their own account; confirming
+    # without a pending code sends you back to ask for one.
+    "account_request_reauthentication_code": page(" ".join(LOGGED_IN)),
+    "account_confirm_reauthentication_code": page(" ".join(LOGGED_IN), ok=302),
     "account_email": page(" ".join(LOGGED_IN)),
     "account_email_verification_sent": everyone(ok=200),
     "account_change_password": page(" ".join(LOGGED_IN)),
@@ -161,6 +167,8 @@ EXPECTED: dict[str, Rule] = {
     # --- reports: admin --------------------------------------------------------------------
     "reports:overview": page("admin"),
     "reports:retry_delivery": post("admin"),
+    "reports:ops_alerts": page("admin"),
+    "reports:acknowledge_alert": post("admin"),
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
     "training:progress": page(" ".join(LOGGED_IN)),

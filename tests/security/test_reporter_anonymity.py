@@ -57,9 +57,7 @@ def _reporter_secrets(volunteer) -> list[bytes]:
     hashed = [hashlib.sha256(value.encode()).hexdigest() for value in plain]
     hashed.append(hashlib.sha256(str(volunteer.pk).encode()).hexdigest())
     # The keyed chain hashes of the volunteer's events: unguessable, but not for companies.
-    hashed += list(
-        AuditSeal.objects.filter(event__actor=volunteer).values_list("hash", flat=True)
-    )
+    hashed += list(AuditSeal.objects.filter(event__actor=volunteer).values_list("hash", flat=True))
     return [value.encode() for value in plain + hashed if value]
 
 

@@ -1,10 +1,11 @@
 import logging
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from reports import forwarding
+from reports import alerts, forwarding
 from reports.digest import run_due_digests
 from reports.sla import escalate_overdue
 from spotter.audit import seal_pending
@@ -13,13 +14,14 @@ log = logging.getLogger(__name__)
 
 SLA_CHECK_SECONDS = 600
 DIGEST_CHECK_SECONDS = 300
+HEARTBEAT_SECONDS = 60
 
 
 class Command(BaseCommand):
     help = (
         "Drain due deliveries in this process. With --loop, keep doing so every few seconds: "
         "this is the embedded default's stand-in for a Celery worker + beat (outbox retries, "
-        "audit sealing, SLA escalations, daily digests)."
+        "audit sealing, SLA escalations, daily digests, heartbeat and operations alerts)."
     )
 
     def add_arguments(self, parser):
@@ -27,9 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0)
 
     def handle(self, *args, loop=False, interval=5.0, **options):
-        last_sla_check = last_digest_check = float("-inf")
+        last_sla_check = last_digest_check = last_heartbeat = last_ops_check = float("-inf")
         while True:
             try:
+                if time.monotonic() - last_heartbeat > HEARTBEAT_SECONDS:
+                    alerts.record_heartbeat(alerts.WORKER)  # this loop is the worker and beat
+                    last_heartbeat = time.monotonic()
                 seal_pending()  # the audit log's sequencer (beat runs it in production)
                 sent = forwarding.drain_due()
                 if sent:
@@ -40,6 +45,9 @@ class Command(BaseCommand):
                 if time.monotonic() - last_digest_check > DIGEST_CHECK_SECONDS:
                     run_due_digests()
                     last_digest_check = time.monotonic()
+                if time.monotonic() - last_ops_check > settings.OPS_CHECK_SECONDS:
+                    alerts.check_operations()
+                    last_ops_check = time.monotonic()
             except Exception:  # a locked SQLite file or a template error must not stop the loop
                 if not loop:
                     raise
