@@ -7,5 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("REST API")
 
     def ready(self):
-        # Registers the OpenAPI description of the token authentication class.
-        from . import schema, signals  # noqa: F401
+        # schema registers the OpenAPI description of the token authentication class.
+        from . import privacy, schema  # noqa: F401
+
+        privacy.register()

@@ -6,4 +6,9 @@ class QualityConfig(AppConfig):
     verbose_name = "Accuracy and dashboards"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import (
+            signals,  # noqa: F401  (connects the receivers)
+            wiring,
+        )
+
+        wiring.register()

@@ -2,10 +2,11 @@
 
 While a second review is open (``pending``), every expert who may give it — any expert except
 the one who made the first decision and the volunteer who submitted the report — must not see
-that first decision anywhere. ``spotter.permissions.visible_reports`` therefore leaves such
-reports (and duplicates linked to them) out for those experts, so every page, API list, detail,
-filter, screenshot, timeline and package that goes through it hides them; the training app
-leaves out practice questions made from them. The expert judges the case on its own page
+that first decision anywhere. ``hidden_blind_report_ids`` is registered (QualityConfig.ready)
+with ``reports.permissions.visible_reports``, which leaves such reports (and duplicates linked
+to them) out for those experts, so every page, API list, detail, filter, screenshot, timeline
+and package that goes through it hides them; and with ``training.selectors.visible_questions``,
+which leaves out practice questions made from them. The expert judges the case on its own page
 (``quality.views.reviews.case``). Once the second opinion is recorded the case is no longer
 pending and normal visibility returns.
 """
@@ -57,6 +58,14 @@ def open_blind_reviews(user: User) -> QuerySet[SecondReview]:
 def blind_report_ids(user: User) -> QuerySet:
     """Ids of the reports whose first decision ``user`` may not see now (a lazy subquery)."""
     return open_blind_reviews(user).values("report_id")
+
+
+def hidden_blind_report_ids(user: User) -> QuerySet | None:
+    """The reports ``user`` must not see now, or None if they review nothing blind (so the
+    lower apps' lists of reports and practice questions gain no subquery for them)."""
+    if not _may_review_blind(user):
+        return None
+    return blind_report_ids(user)
 
 
 def has_open_blind_review(user: User, report) -> bool:

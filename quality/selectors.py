@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotter.models import User
+from training.models import AttemptAnswer
 
 from .blind import open_blind_reviews
 from .facts import month_start, week_start
@@ -149,8 +150,6 @@ def calibration(volunteer: User) -> Score:
 
     Kept apart from field accuracy: practice answers are not field reports. Cases built from
     the volunteer's own reports are left out (they already know the verdict)."""
-    from training.models import AttemptAnswer
-
     counts = (
         AttemptAnswer.objects.filter(calibration_q(), attempt__user=volunteer)
         .exclude(question__source_report__volunteer=volunteer)
@@ -160,8 +159,6 @@ def calibration(volunteer: User) -> Score:
 
 
 def calibration_by_user(user_ids: list[int]) -> dict[int, Score]:
-    from training.models import AttemptAnswer
-
     rows = (
         AttemptAnswer.objects.filter(calibration_q(), attempt__user_id__in=user_ids)
         .exclude(question__source_report__volunteer_id=F("attempt__user_id"))

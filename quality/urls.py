@@ -18,5 +18,7 @@ urlpatterns = [
         reviews.evidence,
         name="case_evidence",
     ),
+    # Under reports/ like the volunteer's other pages (quality's URLs are included first).
+    path("reports/accuracy/", volunteers.my_accuracy, name="accuracy"),
     path("me/lead-spotter/", volunteers.accept_lead_spotter, name="accept_lead_spotter"),
 ]

@@ -17,7 +17,7 @@ from .models import (
     Species,
     SpeciesGroup,
 )
-from .selectors import volunteer_accuracy
+from .selectors import volunteer_figure
 
 
 class PlatformDomainInline(admin.TabularInline):
@@ -205,8 +205,8 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("volunteer accuracy"))
     def volunteer_accuracy(self, obj):
-        acc = volunteer_accuracy(obj.volunteer)
-        return f"{acc.percent} ({acc.confirmed}/{acc.decided})"
+        acc = volunteer_figure("accuracy", obj.volunteer)
+        return f"{acc.percent} ({acc.confirmed}/{acc.decided})" if acc is not None else "—"
 
     @admin.action(description=_("Forward confirmed reports to their company"))
     def forward_confirmed(self, request, queryset):

@@ -1,4 +1,7 @@
-"""Demo data: accounts for every role and reports in every state, made through the services."""
+"""Demo data: accounts for every role and reports in every state, made through the services.
+
+The whole demo is put together by ``training.demo.load_demo_data`` (training sits above reports
+and must certify the demo volunteer between the accounts and the reports)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import io
 import random
 from decimal import Decimal
 
-from django.db import transaction
 from PIL import Image, ImageDraw
 
 from spotter.models import Role, User
@@ -126,8 +128,8 @@ def _details(row, species_by_name, products) -> services.ListingDetails:
     )
 
 
-@transaction.atomic
-def load_demo_data() -> list[tuple[str, str]]:
+def create_demo_accounts() -> dict[str, User]:
+    """The demo account of every role, by email (existing ones are kept)."""
     users = {}
     for email, role, company_slug, name, country in DEMO_ACCOUNTS:
         user = User.objects.filter(email=email).first()
@@ -142,49 +144,51 @@ def load_demo_data() -> list[tuple[str, str]]:
                 country=country,
             )
         users[email] = user
-    from training.demo import certify_demo_volunteer
+    return users
 
-    certify_demo_volunteer(users["volunteer@example.org"])
 
+def create_demo_reports(users: dict[str, User]) -> None:
+    """The demo volunteer's reports, walked through the lifecycle (once: skipped if they have
+    reports). The volunteer must be certified first."""
     volunteer = users["volunteer@example.org"]
-    if not volunteer.reports.exists():
-        species_by_name = {s.scientific_name: s for s in Species.objects.all()}
-        products = {p.slug: p for p in ProductType.objects.all()}
-        expert = users["expert@example.org"]
-        made = []
-        for index, row in enumerate(DEMO_LISTINGS):
-            image = process_image(screenshot_png(row[1], f"{row[4]} {row[5]}", index), "demo.png")
-            made.append(
-                services.submit_report(
-                    volunteer=volunteer,
-                    details=_details(row, species_by_name, products),
-                    images=[image],
-                    image_names=["screenshot.png"],
-                )
+    if volunteer.reports.exists():
+        return
+    species_by_name = {s.scientific_name: s for s in Species.objects.all()}
+    products = {p.slug: p for p in ProductType.objects.all()}
+    expert = users["expert@example.org"]
+    made = []
+    for index, row in enumerate(DEMO_LISTINGS):
+        image = process_image(screenshot_png(row[1], f"{row[4]} {row[5]}", index), "demo.png")
+        made.append(
+            services.submit_report(
+                volunteer=volunteer,
+                details=_details(row, species_by_name, products),
+                images=[image],
+                image_names=["screenshot.png"],
             )
-        # Walk some of them through the lifecycle so every page has something to show.
-        ivory, scales, shell, claw, parrot, _rhino = made
-        for report in (ivory, scales, shell, claw):
-            services.claim_report(report=report, expert=expert)
-        services.confirm_report(report=ivory, expert=expert, note="Schreger lines visible.")
-        services.confirm_report(report=scales, expert=expert, note="Manis scales; App. I.")
-        services.reject_report(
-            report=shell,
-            expert=expert,
-            reason=RejectionReason.LEGAL_TRADE,
-            note="Looks like celluloid: seam lines, uniform pattern.",
         )
-        services.request_info(
-            report=claw,
-            expert=expert,
-            message="Can you add a close-up screenshot of the claw's base?",
-        )
-        services.acknowledge_report(report=ivory, staff=users["ebay@example.org"])
-        services.record_outcome(
-            report=ivory,
-            staff=users["ebay@example.org"],
-            outcome="removed",
-            note="Listing removed, seller warned.",
-        )
-        del parrot
-    return [(email, role) for email, role, *_ in DEMO_ACCOUNTS]
+    # Walk some of them through the lifecycle so every page has something to show.
+    ivory, scales, shell, claw, parrot, _rhino = made
+    for report in (ivory, scales, shell, claw):
+        services.claim_report(report=report, expert=expert)
+    services.confirm_report(report=ivory, expert=expert, note="Schreger lines visible.")
+    services.confirm_report(report=scales, expert=expert, note="Manis scales; App. I.")
+    services.reject_report(
+        report=shell,
+        expert=expert,
+        reason=RejectionReason.LEGAL_TRADE,
+        note="Looks like celluloid: seam lines, uniform pattern.",
+    )
+    services.request_info(
+        report=claw,
+        expert=expert,
+        message="Can you add a close-up screenshot of the claw's base?",
+    )
+    services.acknowledge_report(report=ivory, staff=users["ebay@example.org"])
+    services.record_outcome(
+        report=ivory,
+        staff=users["ebay@example.org"],
+        outcome="removed",
+        note="Listing removed, seller warned.",
+    )
+    del parrot

@@ -30,10 +30,10 @@ from django.utils import timezone, translation
 
 from spotter.audit import seal_pending
 from spotter.models import AuditEvent, AuditSeal, User
-from spotter.permissions import actor_label_for, can_see_original_evidence
 
 from .models import Report
 from .notices import listing_details, notice_context
+from .permissions import actor_label_for, can_see_original_evidence
 from .selectors import report_timeline
 from .signing import ALGORITHM, key_id, sign
 

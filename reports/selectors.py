@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
-from quality.stats import AccuracyEstimate
 from spotter.models import AuditEvent, User
-from spotter.permissions import visible_reports
+from spotter.stats import AccuracyEstimate
 
 from .models import Report, ReportStatus, Verdict
+from .permissions import visible_reports
 
 
 def report_timeline(report: Report) -> QuerySet[AuditEvent]:
@@ -18,7 +21,7 @@ def report_timeline(report: Report) -> QuerySet[AuditEvent]:
 
 
 def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QuerySet[Report]:
-    """Oldest first; scoped by spotter.permissions.visible_reports like every other list (the
+    """Oldest first; scoped by reports.permissions.visible_reports like every other list (the
     expert's own submissions and reports they may check blind never appear)."""
     waiting = Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
     qs = (
@@ -58,13 +61,20 @@ def company_reports(company_id: int, *, status: str = "") -> QuerySet[Report]:
     return qs
 
 
-def volunteer_accuracy(volunteer: User):
-    """confirmed ÷ (confirmed + rejected) over decided reports (duplicates/withdrawn excluded),
-    with its 95% Wilson interval: one counter row kept by the quality app, whatever the number
-    of reports (an ``AccuracyEstimate``: confirmed, rejected, decided, rate, percent, ci_text)."""
-    from quality.selectors import volunteer_accuracy as counted_accuracy
+# Figures about one volunteer that apps above reports keep and reports' pages show: quality
+# registers "accuracy" (an AccuracyEstimate read from its counter rows) in
+# QualityConfig.ready(). Reports may not import quality, so it asks through this registry.
+volunteer_figures: dict[str, Callable[[User], Any]] = {}
 
-    return counted_accuracy(volunteer)
+
+def register_volunteer_figure(name: str, reader: Callable[[User], Any]) -> None:
+    volunteer_figures[name] = reader
+
+
+def volunteer_figure(name: str, volunteer: User) -> Any:
+    """The registered figure for ``volunteer``, or None when no app provides it."""
+    reader = volunteer_figures.get(name)
+    return reader(volunteer) if reader is not None else None
 
 
 def headline_counts() -> dict:

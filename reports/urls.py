@@ -7,7 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("reports/new/", volunteer.submit, name="submit"),
     path("reports/mine/", volunteer.my_reports, name="mine"),
-    path("reports/accuracy/", volunteer.my_accuracy, name="accuracy"),
     path("reports/<ref:reference>/", common.detail, name="detail"),
     path("reports/<ref:reference>/edit/", volunteer.resubmit, name="resubmit"),
     path("reports/<ref:reference>/withdraw/", volunteer.withdraw, name="withdraw"),

@@ -1,129 +1,12 @@
-"""The one permission layer: who may see and do what.
+"""The generic permission primitives: roles, and who closes their own account.
 
-Every view, API endpoint, download and admin page asks these functions, so a rule changes in one
-place. ``visible_reports`` scopes querysets; ``access_*`` fetch one object or raise 404 (never
-403, so outsiders cannot probe which references or evidence ids exist).
-
-Identity rules (tested in tests/security/): the volunteer's email and display name are shown only
-to the volunteer and to programme admins; experts see the random pseudonym (blind review);
-company staff see neither, anywhere (pages, notices, packages, timelines).
-
-Blind second reviews (quality.blind): while a case is open, the experts who may give the second
-opinion do not see the report at all (nor duplicates linked to it), so no page, API list,
-filter, screenshot, timeline or package shows them the first decision.
+Rules about reports, evidence and packages live with them in ``reports.permissions``; every
+view, API endpoint and decorator asks one of the two modules, so a rule changes in one place.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
-
-from quality.blind import blind_report_ids
-from reports.models import FORWARDED_STATUSES, Evidence, Report, ReportStatus
-
 from .models import Role, User
-
-
-def visible_reports(user: User, qs: QuerySet[Report] | None = None) -> QuerySet[Report]:
-    qs = qs if qs is not None else Report.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_programme_admin:
-        return qs
-    if user.role == Role.VOLUNTEER:
-        return qs.filter(volunteer=user)
-    if user.role == Role.EXPERT:
-        # Experts see the queue and what they decided, never their own submissions, and not
-        # the decisions they may be asked to check blind (quality.blind).
-        blind = blind_report_ids(user)
-        return (
-            qs.exclude(volunteer=user)
-            .exclude(status=ReportStatus.WITHDRAWN)
-            .exclude(Q(pk__in=blind) | Q(duplicate_of__in=blind))
-        )
-    if user.role == Role.COMPANY_STAFF and user.company_id:
-        return qs.filter(company_id=user.company_id, status__in=FORWARDED_STATUSES)
-    return qs.none()
-
-
-def access_report(user: User, reference: str, qs: QuerySet[Report] | None = None) -> Report:
-    report = visible_reports(user, qs).filter(reference=reference).first()
-    if report is None:
-        raise Http404("No such report.")
-    return report
-
-
-def access_evidence(user: User, reference: str, evidence_id: int) -> Evidence:
-    """One screenshot of a report the user may see (the re-encoded copy), or 404."""
-    report = access_report(user, reference)
-    evidence = Evidence.objects.filter(pk=evidence_id, report=report).first()
-    if evidence is None:
-        raise Http404("No such evidence.")
-    evidence.report = report
-    return evidence
-
-
-def access_original_evidence(user: User, reference: str, evidence_id: int) -> Evidence:
-    """The uploaded bytes are for programme admins only; everyone else gets 404."""
-    if not can_see_original_evidence(user):
-        raise Http404("No such evidence.")
-    return access_evidence(user, reference, evidence_id)
-
-
-def can_see_volunteer_identity(user: User, report: Report) -> bool:
-    """Only the volunteer and admins. Experts see a pseudonym; companies see nothing."""
-    return user.is_programme_admin or report.volunteer_id == user.pk
-
-
-def can_see_pseudonym(user: User, report: Report) -> bool:
-    return can_see_volunteer_identity(user, report) or user.role == Role.EXPERT
-
-
-def can_see_original_evidence(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_programme_admin
-
-
-def can_download_package(user: User, report: Report) -> bool:
-    """Admins, and the staff of the company a report was forwarded to."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_programme_admin:
-        return True
-    return (
-        user.role == Role.COMPANY_STAFF
-        and user.company_id is not None
-        and user.company_id == report.company_id
-        and report.status in FORWARDED_STATUSES
-    )
-
-
-def access_package_report(user: User, reference: str) -> Report:
-    report = access_report(user, reference)
-    if not can_download_package(user, report):
-        raise Http404("No such report.")
-    return report
-
-
-def actor_label_for(viewer: User, report: Report | None, actor: User | None) -> str:
-    """How an audit event's actor is named to ``viewer``: a role, never another person's name,
-    except to admins and to the volunteer (who sees themself)."""
-    if actor is None:
-        return _("system")
-    if report is not None and actor.pk == report.volunteer_id:
-        if can_see_volunteer_identity(viewer, report):
-            return actor.public_name
-        if viewer.is_authenticated and viewer.role == Role.EXPERT and actor.pseudonym:
-            return actor.pseudonym
-        return _("volunteer")
-    if viewer.is_authenticated and viewer.is_programme_admin:
-        return actor.email
-    labels = {
-        Role.COMPANY_STAFF: _("company staff"),
-        Role.EXPERT: _("expert"),
-        Role.VOLUNTEER: _("volunteer"),
-    }
-    return str(labels.get(actor.role, _("admin")))
 
 
 def can_delete_own_account(user: User) -> bool:
@@ -137,7 +20,3 @@ def is_role(user: User, *roles: str) -> bool:
         and user.is_active
         and (user.role in roles or (Role.ADMIN in roles and user.is_superuser))
     )
-
-
-def expert_queue_filter() -> Q:
-    return Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])

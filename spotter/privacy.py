@@ -5,36 +5,59 @@ cases already forwarded, and the accuracy and impact figures must not change), s
 "former volunteer". Everything that identifies the person goes: email, display name, languages,
 password, email addresses, two-factor devices and sessions. The audit log never held an email
 (see spotter.audit), so it needs no rewriting — it could not be rewritten anyway.
+
+Spotter handles only the account itself (its own models, allauth's email addresses and
+two-factor devices, sessions). Every other app registers a ``PersonalData`` in its
+AppConfig.ready() (pretix's "data shredders"): the sections it adds to the export, the audit
+events about its objects, and what it erases when the account closes. Rows of a registered
+app's models that point at the user are exported under "other_records" without further code,
+so a model added later is part of the export as soon as its app is registered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
 from .audit import record_event
 from .models import AuditEvent, Role, User
 
 FORMER_VOLUNTEER = "former volunteer"
-# Sent inside the anonymising transaction; apps holding per-user secrets (API tokens…) drop them.
-account_anonymised = Signal()  # kwargs: user
 
 # Never exported, whatever model they sit in: credentials and their hashes.
 _SECRET_FIELD_WORDS = ("password", "secret", "hash", "token", "key")
-# Exported explicitly below, or not personal data of this user.
-_SKIP_MODELS = {
-    ("spotter", "user"),
-    ("spotter", "auditevent"),
-    ("reports", "report"),
-    ("account", "emailaddress"),
-    ("mfa", "authenticator"),
-    ("admin", "logentry"),
-}
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What one app holds about a person, and how to export and erase it."""
+
+    app_label: str
+    # Top-level sections of the export (e.g. {"reports": [...]}), JSON-ready.
+    sections: Callable[[User], dict[str, Any]] | None = None
+    # Audit events about the user's objects in this app (e.g. their reports), beyond the events
+    # they caused and those about their account, which spotter always includes.
+    audit_events: Callable[[User], models.Q] | None = None
+    # Models of the app already exported in ``sections`` (lower-case model names); the app's
+    # other models pointing at the user are listed under "other_records".
+    exported_in_sections: tuple[str, ...] = ()
+    # Run inside the anonymising transaction: drop what must not outlive the account.
+    erase: Callable[[User], None] | None = None
+
+
+personal_data_registry: dict[str, PersonalData] = {}
+
+
+def register_personal_data(entry: PersonalData) -> None:
+    personal_data_registry[entry.app_label] = entry
 
 
 class AccountClosureError(Exception):
@@ -67,18 +90,20 @@ def _row(obj: models.Model) -> dict[str, Any]:
 
 
 def _related_records(user: User) -> dict[str, list[dict]]:
-    """Rows of every other model that points at the user (training progress, tokens' names…),
-    so data added by apps built later is part of the export without touching this module."""
+    """Rows of the registered apps' models that point at the user (training progress, tokens'
+    names…), except those exported in a section of their own."""
     records: dict[str, list[dict]] = {}
-    for model in apps.get_models():
-        label = (model._meta.app_label, model._meta.model_name)
-        if label in _SKIP_MODELS:
-            continue
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.ForeignKey) and field.related_model is User:
-                rows = [_row(obj) for obj in model._default_manager.filter(**{field.name: user})]
-                if rows:
-                    records.setdefault(model._meta.label, []).extend(rows)
+    for entry in personal_data_registry.values():
+        for model in apps.get_app_config(entry.app_label).get_models():
+            if model._meta.model_name in entry.exported_in_sections:
+                continue
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.ForeignKey) and field.related_model is User:
+                    rows = [
+                        _row(obj) for obj in model._default_manager.filter(**{field.name: user})
+                    ]
+                    if rows:
+                        records.setdefault(model._meta.label, []).extend(rows)
     return records
 
 
@@ -103,22 +128,15 @@ def _event(event: AuditEvent, user: User) -> dict[str, Any]:
 
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything the programme holds about ``user``, as JSON-ready data (GDPR Art. 15/20)."""
-    reports = list(
-        user.reports.select_related("species", "product_type", "company")
-        .prefetch_related("evidence")
-        .order_by("submitted_at")
-    )
-    report_ids = [str(report.pk) for report in reports]
-    events = (
-        AuditEvent.objects.filter(
-            models.Q(actor=user)
-            | models.Q(object_type="user", object_id=str(user.pk))
-            | models.Q(object_type="report", object_id__in=report_ids)
-        )
-        .select_related("actor")
-        .order_by("id")
-    )
-    data = {
+    about_user = models.Q(actor=user) | models.Q(object_type="user", object_id=str(user.pk))
+    sections: dict[str, Any] = {}
+    for entry in personal_data_registry.values():
+        if entry.sections is not None:
+            sections.update(entry.sections(user))
+        if entry.audit_events is not None:
+            about_user |= entry.audit_events(user)
+    events = AuditEvent.objects.filter(about_user).select_related("actor").order_by("id")
+    return {
         "exported_at": timezone.now().isoformat(),
         "profile": {
             "email": user.email,
@@ -135,51 +153,12 @@ def export_user_data(user: User) -> dict[str, Any]:
                 for address in EmailAddress.objects.filter(user=user)
             ],
             "two_factor_methods": sorted(
-                apps.get_model("mfa", "Authenticator")
-                .objects.filter(user=user)
-                .values_list("type", flat=True)
+                Authenticator.objects.filter(user=user).values_list("type", flat=True)
             ),
         },
-        "reports": [_report(report) for report in reports],
+        **sections,
         "audit_events": [_event(event, user) for event in events],
         "other_records": _related_records(user),
-    }
-    return data
-
-
-def _report(report) -> dict[str, Any]:
-    return {
-        "reference": report.reference,
-        "status": report.status,
-        "verdict": report.verdict,
-        "rejection_reason": report.rejection_reason,
-        "expert_note": report.expert_note,
-        "outcome": report.outcome,
-        "listing_url": report.listing_url,
-        "listing_title": report.listing_title,
-        "listing_text": report.listing_text,
-        "listing_language": report.listing_language,
-        "species": report.species.scientific_name if report.species else None,
-        "species_other": report.species_other,
-        "product_type": report.product_type.slug,
-        "platform": report.company.name if report.company else report.domain,
-        "price": str(report.price) if report.price is not None else None,
-        "currency": report.currency,
-        "seller_handle": report.seller_handle,
-        "quantity": report.quantity,
-        "listing_location": report.listing_location,
-        "notes": report.notes,
-        "submitted_at": report.submitted_at.isoformat(),
-        "decided_at": report.decided_at.isoformat() if report.decided_at else None,
-        "evidence": [
-            {
-                "original_name": item.original_name,
-                "original_sha256": item.original_sha256,
-                "image_sha256": item.image_sha256,
-                "uploaded_at": item.uploaded_at.isoformat(),
-            }
-            for item in report.evidence.all()
-        ],
     }
 
 
@@ -207,9 +186,11 @@ def close_account(*, user: User, actor: User | None = None) -> User:
         # to them, and neither identifies the person once the email is gone.
         user.save()
         EmailAddress.objects.filter(user=user).delete()
-        apps.get_model("mfa", "Authenticator").objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
         _end_sessions(user)
-        account_anonymised.send(sender=User, user=user)
+        for entry in personal_data_registry.values():
+            if entry.erase is not None:
+                entry.erase(user)
         record_event(
             actor=actor if actor is not None and actor.pk != user.pk else user,
             action="privacy.account_closed",
@@ -222,8 +203,6 @@ def close_account(*, user: User, actor: User | None = None) -> User:
 
 def _end_sessions(user: User) -> None:
     """Sign the account out everywhere (sessions are not indexed by user, so scan them)."""
-    from django.contrib.sessions.models import Session
-
     now = timezone.now()
     doomed = [
         session.pk

@@ -10,10 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from training.permissions import sync_training_editor_group
-
 from .audit import record_event
 from .models import Role, User
+from .signals import role_changed
 
 
 def _apply_role(user: User, role: str, company) -> None:
@@ -50,7 +49,7 @@ def create_user_with_role(
         else:
             user.set_unusable_password()
         user.save()
-        sync_training_editor_group(user)
+        role_changed.send(sender=User, user=user)
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
         record_event(
             actor=actor,
@@ -70,7 +69,7 @@ def change_role(*, user: User, role: str, company=None, actor: User | None = Non
         if role == Role.ADMIN:
             user.is_superuser = True
         user.save()
-        sync_training_editor_group(user)
+        role_changed.send(sender=User, user=user)
         after = (user.role, user.company.slug if user.company else None)
         if before != after:
             record_event(

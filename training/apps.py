@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training and certification")
+
+    def ready(self):
+        from . import privacy, signals  # noqa: F401  (signals connects the receivers)
+
+        privacy.register()

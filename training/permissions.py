@@ -1,7 +1,8 @@
 """Who may edit training content: experts, through the "Experts (training editors)" group.
 
 The group and its model permissions are created by a data migration; this keeps group
-membership in step with the expert role whenever spotter.services sets a role.
+membership in step with the expert role whenever spotter.services sets a role (it sends
+spotter.signals.role_changed; training.signals receives it).
 """
 
 from __future__ import annotations

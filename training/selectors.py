@@ -5,6 +5,7 @@ Every function here runs a fixed number of queries, whatever the number of attem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,6 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from quality.blind import blind_report_ids
 from spotter.models import Role, User
 
 from .models import Certificate, LessonView, Module, Question, QuizAttempt
@@ -22,12 +22,28 @@ from .models import Certificate, LessonView, Module, Question, QuizAttempt
 REFRESHER_DAYS = 30
 
 
+# A filter maps a user to the ids of the reports whose practice questions they may not see (a
+# lazy subquery), or None. The quality app registers its blind-review rule (quality.blind) in
+# QualityConfig.ready(): training sits below quality and may not import it.
+QuestionVisibilityFilter = Callable[[User], QuerySet | None]
+question_visibility_filters: list[QuestionVisibilityFilter] = []
+
+
+def register_question_visibility_filter(hidden_report_ids: QuestionVisibilityFilter) -> None:
+    if hidden_report_ids not in question_visibility_filters:
+        question_visibility_filters.append(hidden_report_ids)
+
+
 def visible_questions(user: User, qs: QuerySet[Question] | None = None) -> QuerySet[Question]:
     """Questions ``user`` may be shown (quiz draws, the admin): not those made from a report
-    whose first decision they may still have to check blind (quality.blind), since the
-    answer and explanation give that decision away."""
+    whose first decision they may still have to check blind, since the answer and explanation
+    give that decision away."""
     qs = qs if qs is not None else Question.objects.all()
-    return qs.exclude(source_report__in=blind_report_ids(user))
+    for hidden_report_ids in question_visibility_filters:
+        hidden = hidden_report_ids(user)
+        if hidden is not None:
+            qs = qs.exclude(source_report__in=hidden)
+    return qs
 
 
 def active_certificate(user: User, at: datetime | None = None) -> Certificate | None:

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.models import Report
+from reports.permissions import access_report
 from spotter.converters import parse_id
 from spotter.decorators import role_required
 from spotter.models import Role
-from spotter.permissions import access_report
 
 from . import selectors, services
 from .models import AttemptAnswer, Choice, Lesson, LessonView, Module, Question, QuizAttempt

@@ -2,7 +2,7 @@
 
 One shape for every role; what a role may not see is ``null``: companies never see who
 flagged a listing (nor the volunteer's notes to the expert), experts see only a pseudonym
-(spotter.permissions.can_see_volunteer_identity decides)."""
+(reports.permissions.can_see_volunteer_identity decides)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rest_framework.reverse import reverse
 
 from reports.models import Evidence, Outcome, RejectionReason, Report, Verdict
 from reports.notices import prohibition_explanation
+from reports.permissions import can_see_volunteer_identity
 from reports.sla import is_overdue
 from spotter.models import Role
-from spotter.permissions import can_see_volunteer_identity
 
 from .reference import SpeciesBriefSerializer
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from reports.models import Report
-from spotter.permissions import access_report
+from reports.permissions import access_report
 
 
 def report_queryset() -> QuerySet[Report]:
@@ -17,7 +17,7 @@ def report_queryset() -> QuerySet[Report]:
 
 
 def fetch_report(user, reference: str) -> Report:
-    """The report if ``user`` may see it (spotter.permissions), else 404 — as in the UI."""
+    """The report if ``user`` may see it (reports.permissions), else 404 — as in the UI."""
     return access_report(user, reference, report_queryset())
 
 

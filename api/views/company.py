@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from reports import services
-from spotter.permissions import visible_reports
+from reports.permissions import visible_reports
 
 from ..filters import CompanyReportFilter
 from ..pagination import FeedCursorPagination

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quality.selectors import volunteer_accuracy
 from quality.stats import AccuracyEstimate
 from reports import selectors
 from spotter.models import Role, User
@@ -63,7 +64,7 @@ class MyAccuracyView(APIView):
         tags=["account"],
     )
     def get(self, request):
-        return Response(accuracy_data(selectors.volunteer_accuracy(request.user)))
+        return Response(accuracy_data(volunteer_accuracy(request.user)))
 
 
 class TrainingProgressView(APIView):
@@ -131,5 +132,5 @@ class VolunteerAccuracyView(APIView):
     )
     def get(self, request, pseudonym):
         volunteer = get_object_or_404(User, pseudonym=pseudonym, role=Role.VOLUNTEER)
-        data = accuracy_data(selectors.volunteer_accuracy(volunteer))
+        data = accuracy_data(volunteer_accuracy(volunteer))
         return Response({"pseudonym": volunteer.pseudonym, **data})

@@ -16,8 +16,8 @@ from rest_framework.response import Response
 
 from reports import services
 from reports.models import ReportStatus
+from reports.permissions import visible_reports
 from reports.views import common as report_pages
-from spotter.permissions import visible_reports
 
 from ..exceptions import Conflict
 from ..filters import ReportFilter

@@ -1,9 +1,9 @@
-"""The volunteer's side: accepting the lead-spotter offer (the page itself is reports:accuracy)."""
+"""The volunteer's side: the "My accuracy" page and accepting the lead-spotter offer."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,16 @@ from spotter.decorators import role_required
 from spotter.models import Role
 
 from .. import services
+from ..personal import personal_dashboard, verdicts_table
+
+
+@role_required(Role.VOLUNTEER)
+def my_accuracy(request):
+    """The volunteer's personal dashboard: accuracy with its interval, trend, calibration,
+    breakdowns, the lead-spotter offer and each verdict with the expert's reason."""
+    context = personal_dashboard(request.user)
+    context["verdicts"] = verdicts_table(request.user)
+    return render(request, "quality/my_accuracy.html", context)
 
 
 @require_POST
@@ -23,4 +33,4 @@ def accept_lead_spotter(request):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Welcome, lead spotter! Thank you for your careful work."))
-    return redirect("reports:accuracy")
+    return redirect("quality:accuracy")

@@ -11,16 +11,16 @@ from spotter.audit import record_event
 from spotter.decorators import role_required
 from spotter.middleware import client_ip
 from spotter.models import Role
-from spotter.permissions import (
+
+from .. import limits, selectors
+from ..models import Evidence
+from ..notices import read_evidence_token
+from ..permissions import (
     access_evidence,
     access_original_evidence,
     access_report,
     can_see_volunteer_identity,
 )
-
-from .. import limits, selectors
-from ..models import Evidence
-from ..notices import read_evidence_token
 
 
 @login_required

@@ -7,12 +7,12 @@ from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
 from spotter.models import Role
-from spotter.permissions import access_report
 
 from .. import selectors, services
 from ..forms import OutcomeForm
 from ..models import ReportStatus
 from ..notices import notice_context
+from ..permissions import access_report
 from ..sla import is_overdue
 
 

@@ -6,11 +6,11 @@ from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
 from spotter.models import Role
-from spotter.permissions import access_report
 
 from .. import selectors, services
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, ReportStatus, SpeciesGroup
+from ..permissions import access_report
 
 
 @role_required(Role.EXPERT)

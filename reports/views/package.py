@@ -4,10 +4,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from spotter.audit import record_event
-from spotter.permissions import access_package_report
 
 from .. import signing
 from ..package import build_package
+from ..permissions import access_package_report
 
 
 @login_required

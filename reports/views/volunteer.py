@@ -6,11 +6,11 @@ from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
 from spotter.models import Role
-from spotter.permissions import access_report
 
 from .. import selectors, services
 from ..forms import ResubmitReportForm, SubmitReportForm
 from ..models import ReportStatus
+from ..permissions import access_report
 
 
 @role_required(Role.VOLUNTEER)
@@ -81,19 +81,10 @@ def my_reports(request):
     return render(
         request,
         "reports/my_reports.html",
-        {"page": page, "accuracy": selectors.volunteer_accuracy(request.user)},
+        # The accuracy line (and its link to quality's "My accuracy" page) shows when the
+        # quality app provides the figure.
+        {"page": page, "accuracy": selectors.volunteer_figure("accuracy", request.user)},
     )
-
-
-@role_required(Role.VOLUNTEER)
-def my_accuracy(request):
-    """The volunteer's personal dashboard: accuracy with its interval, trend, calibration,
-    breakdowns, the lead-spotter offer and each verdict with the expert's reason."""
-    from quality.personal import personal_dashboard, verdicts_table
-
-    context = personal_dashboard(request.user)
-    context["verdicts"] = verdicts_table(request.user)
-    return render(request, "reports/my_accuracy.html", context)
 
 
 @role_required(Role.VOLUNTEER)

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from quality.personal import personal_dashboard
-from quality.selectors import VolunteerData, lead_spotter_offer
+from quality.selectors import VolunteerData, lead_spotter_offer, volunteer_accuracy
 from quality.stats import AccuracyEstimate
-from reports import selectors, services
+from reports import services
 from spotter.models import AuditEvent, Role
 from tests import factories
 
@@ -31,10 +31,10 @@ def test_my_accuracy_counts_each_decided_report_once_with_its_interval(
     services.claim_report(report=needs_info, expert=expert)
     services.request_info(report=needs_info, expert=expert, message="Species?")  # not yet
 
-    page = client_for(volunteer).get(reverse("reports:accuracy"))
+    page = client_for(volunteer).get(reverse("quality:accuracy"))
     assert page.status_code == 200
     expected = AccuracyEstimate(3, 1)
-    assert selectors.volunteer_accuracy(volunteer) == expected
+    assert volunteer_accuracy(volunteer) == expected
     html = page.content.decode()
     assert '<span class="num" data-testid="accuracy">75%</span>' in html
     assert expected.ci_text in html  # "95% CI 30–95%"
@@ -125,10 +125,10 @@ def test_calibration_is_separate_from_field_accuracy(client_for, volunteer, expe
     own = decide(factories.make_report(volunteer), expert)
     make_practice_answer(volunteer, own, False)  # their own case: left out
 
-    page = client_for(volunteer).get(reverse("reports:accuracy")).content.decode()
+    page = client_for(volunteer).get(reverse("quality:accuracy")).content.decode()
     assert '<span class="num" data-testid="accuracy">100%</span>' in page
     assert '<span class="num" data-testid="calibration">75%</span>' in page
-    assert selectors.volunteer_accuracy(volunteer) == AccuracyEstimate(2, 0)
+    assert volunteer_accuracy(volunteer) == AccuracyEstimate(2, 0)
 
 
 def test_lead_spotter_rule_with_default_thresholds():
@@ -180,14 +180,14 @@ def test_lead_spotter_offer_and_accept(client_for, volunteer, expert, company, s
     client = client_for(volunteer)
     for _ in range(4):
         decide(factories.make_report(volunteer), expert)
-    assert b'data-testid="lead-offer"' not in client.get(reverse("reports:accuracy")).content
+    assert b'data-testid="lead-offer"' not in client.get(reverse("quality:accuracy")).content
     response = client.post(reverse("quality:accept_lead_spotter"), follow=True)
     assert b"at least 5 decided reports" in response.content
     volunteer.refresh_from_db()
     assert not volunteer.is_lead_spotter
 
     decide(factories.make_report(volunteer), expert)  # 5/5: lower bound 0.566
-    assert b'data-testid="lead-offer"' in client.get(reverse("reports:accuracy")).content
+    assert b'data-testid="lead-offer"' in client.get(reverse("quality:accuracy")).content
     response = client.post(reverse("quality:accept_lead_spotter"), follow=True)
     assert b"Welcome, lead spotter" in response.content
     volunteer.refresh_from_db()

@@ -46,7 +46,7 @@ PAGES = [
     ("admin_user", "quality:volunteers", {}),
     ("admin_user", "quality:transparency", {}),
     ("staff", "quality:company_dashboard", {}),
-    ("volunteer", "reports:accuracy", {}),
+    ("volunteer", "quality:accuracy", {}),
     ("volunteer", "reports:mine", {}),
     ("other_expert", "quality:second_reviews", {}),
 ]

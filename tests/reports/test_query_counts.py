@@ -29,7 +29,7 @@ def grow(volunteer, expert, n):
     ("who", "url_name"),
     [
         ("volunteer", "reports:mine"),
-        ("volunteer", "reports:accuracy"),
+        ("volunteer", "quality:accuracy"),
         ("expert", "reports:queue"),
         ("staff", "reports:portal"),
         ("admin_user", "reports:overview"),

@@ -196,7 +196,7 @@ def test_volunteer_accuracy_page(client_for, volunteer, expert, company):
         services.claim_report(report=r, expert=expert)
     services.confirm_report(report=confirmed, expert=expert)
     services.reject_report(report=rejected, expert=expert, reason="not_wildlife", note="resin")
-    page = client_for(volunteer).get(reverse("reports:accuracy"))
+    page = client_for(volunteer).get(reverse("quality:accuracy"))
     assert b"50%" in page.content
     assert b"resin" in page.content
 

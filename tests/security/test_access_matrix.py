@@ -140,7 +140,6 @@ EXPECTED: dict[str, Rule] = {
     # --- reports: volunteer ----------------------------------------------------------------
     "reports:submit": page("volunteer other_volunteer"),
     "reports:mine": page("volunteer other_volunteer"),
-    "reports:accuracy": page("volunteer other_volunteer"),
     "reports:resubmit": page("volunteer", ok=302),  # R is not waiting for info: back to detail
     "reports:withdraw": post("volunteer"),
     # --- reports: shared -------------------------------------------------------------------
@@ -188,6 +187,7 @@ EXPECTED: dict[str, Rule] = {
     "quality:senior_queue": page("expert", expert=404),  # not a senior expert
     "quality:case": page("expert"),
     "quality:case_evidence": page("expert"),
+    "quality:accuracy": page("volunteer other_volunteer"),
     "quality:accept_lead_spotter": post("volunteer other_volunteer"),
     # --- api -------------------------------------------------------------------------------
     "api:me": api(" ".join(LOGGED_IN)),

@@ -86,7 +86,7 @@ def _pages(users) -> list[tuple[Client, str]]:
             [
                 "reports:submit",
                 "reports:mine",
-                "reports:accuracy",
+                "quality:accuracy",
                 "profile",
                 "close_account",
                 "training:home",

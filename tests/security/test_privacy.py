@@ -8,17 +8,20 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.core.management import call_command
+from django.db.models import ForeignKey
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from quality.selectors import volunteer_accuracy
 from reports import services
 from reports.models import Evidence, ReportStatus
-from reports.selectors import headline_counts, volunteer_accuracy
+from reports.selectors import headline_counts
 from spotter.audit import verify_chain
 from spotter.models import AuditEvent, User
-from spotter.privacy import FORMER_VOLUNTEER
+from spotter.privacy import FORMER_VOLUNTEER, personal_data_registry
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +59,22 @@ def test_data_export_holds_profile_reports_and_events(
     assert "password" not in body
     event = AuditEvent.objects.filter(action="privacy.data_exported").get()
     assert event.actor == volunteer and event.ip_address == "203.0.113.5"
+
+
+def test_every_app_holding_rows_about_a_user_takes_part_in_export_and_closure():
+    """spotter.privacy exports and erases only what apps register: an app whose models point at
+    a user must be registered (spotter's own account data, allauth's email addresses and
+    two-factor devices, and Django's admin log are handled by spotter itself)."""
+    handled_by_spotter = {"spotter", "account", "mfa", "admin"}
+    unregistered = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, ForeignKey)
+        and field.related_model is User
+        and model._meta.app_label not in handled_by_spotter | set(personal_data_registry)
+    }
+    assert not unregistered, unregistered
 
 
 def test_anonymous_cannot_export(client):

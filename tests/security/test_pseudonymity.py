@@ -9,7 +9,7 @@ from django.urls import reverse
 from reports import services
 from reports.channels import send_email_notice
 from reports.models import Channel, Delivery
-from spotter.permissions import actor_label_for
+from reports.permissions import actor_label_for
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_payloads_are_escaped_everywhere(
         volunteer: [
             reverse("reports:detail", args=[ref]),
             reverse("reports:mine"),
-            reverse("reports:accuracy"),
+            reverse("quality:accuracy"),
             reverse("profile"),
         ],
         expert: [reverse("reports:review", args=[ref]), reverse("reports:queue")],

@@ -91,8 +91,8 @@ def test_removed_questions_are_retired_not_deleted(db, tmp_path):
 
 
 def test_demo_data_certifies_the_demo_volunteer_only(loaded, settings, tmp_path):
-    from reports.demo import load_demo_data
     from spotter.models import User
+    from training.demo import load_demo_data
     from training.selectors import certification_problem
 
     settings.MEDIA_ROOT = tmp_path

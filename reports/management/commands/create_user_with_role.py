@@ -1,3 +1,6 @@
+"""An operator creates an account with a role. It lives in reports, not spotter, because
+company staff belong to a member company (reports' reference data)."""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
-from reports.demo import DEMO_PASSWORD, load_demo_data
+from reports.demo import DEMO_PASSWORD
 from reports.reference import load_reference_data
+from training.content import load_training_content
+from training.demo import load_demo_data
 
 
 class Command(BaseCommand):
@@ -9,8 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         load_reference_data()
-        from training.content import load_training_content
-
         load_training_content()
         accounts = load_demo_data()
         self.stdout.write(
