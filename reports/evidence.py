@@ -28,6 +28,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from spotter.text import clean_text
+
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Magic numbers of the allowed formats; anything else is refused before Pillow sees it.
 MAGIC = (
@@ -262,8 +264,6 @@ def process_uploads(
 ) -> list[tuple[ProcessedImage, str]]:
     """Check a report's screenshot uploads (count, total and per-file size, content) and
     return each processed image with its cleaned file name. Shared by the form and the API."""
-    from spotter.text import clean_text
-
     total = len(files) + existing
     if total < minimum:
         raise ScreenshotsError([_("Attach at least one screenshot of the listing.")])
