@@ -6,4 +6,6 @@ class QualityConfig(AppConfig):
     verbose_name = "Accuracy and dashboards"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import receivers
+
+        receivers.connect()

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training and certification")
+
+    def ready(self) -> None:
+        from reports import gates
+
+        from .selectors import certification_problem
+
+        # Only certified spotters flag listings (reports asks its gates before any submission).
+        if certification_problem not in gates.submission_checks:
+            gates.submission_checks.append(certification_problem)

@@ -104,6 +104,7 @@ def test_incremental_counters_equal_a_rebuild(company, other_company, settings):
 
 def test_management_command_rebuilds_from_scratch(company, other_company, settings, capsys):
     workload(company, other_company, settings)
+    rollups.refresh()
     expected = counter_snapshot()
     PeriodCount.objects.all().delete()
     VolunteerTally.objects.all().delete()
@@ -116,6 +117,7 @@ def test_management_command_rebuilds_from_scratch(company, other_company, settin
 def test_sync_is_idempotent(company, volunteer, expert):
     report = factories.make_report(volunteer)
     decide(report, expert)
+    rollups.refresh()
     before = counter_snapshot()
     rollups.sync(report)
     rollups.sync(report.pk)
@@ -129,6 +131,7 @@ def test_species_correction_moves_the_report_to_the_new_group(company, volunteer
     pangolins = report.species.group_id
 
     def by_group():
+        rollups.refresh()
         rows = PeriodCount.objects.filter(grain="m", cell=CELL_GROUP, metric__startswith="s:")
         return {r.species_group_id: r.n for r in rows if r.n}
 
@@ -144,6 +147,7 @@ def test_counters_split_by_region_and_platform(company, other_company, make_volu
     decide(factories.make_report(fr, url="https://other-market.com/1"), expert)
 
     def total(cell, **dims):
+        rollups.refresh()
         rows = PeriodCount.objects.filter(grain="m", cell=cell, metric__startswith="s:", **dims)
         return sum(r.n for r in rows)
 
@@ -156,7 +160,10 @@ def test_counters_split_by_region_and_platform(company, other_company, make_volu
 
 def test_rolled_back_transition_leaves_counters_alone(company, volunteer, expert):
     report = factories.make_report(volunteer)
+    rollups.refresh()
     before = counter_snapshot()
+    assert before["periods"]
     with pytest.raises(services.TransitionError):
         services.confirm_report(report=report, expert=expert)  # not claimed
+    assert rollups.refresh() == 0  # the rolled-back transition left no marker either
     assert counter_snapshot() == before
