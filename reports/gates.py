@@ -7,8 +7,10 @@ the message to show (the volunteer may not submit) or None.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from spotter.models import User
+if TYPE_CHECKING:  # apps.py modules import this before the models are ready
+    from spotter.models import User
 
 submission_checks: list[Callable[[User], str | None]] = []
 

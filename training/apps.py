@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from reports import gates
+
 
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training and certification")
 
     def ready(self) -> None:
-        from reports import gates
-
         from .selectors import certification_problem
 
         # Only certified spotters flag listings (reports asks its gates before any submission).

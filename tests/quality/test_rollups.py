@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from quality import rollups
 from quality.facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
-from quality.models import PeriodCount, ReportFacts, VolunteerTally
+from quality.models import PeriodCount, ReportFacts, RollupBacklog, VolunteerTally
 from reports import services
 from reports.models import Report, ReportStatus
 from spotter.models import Role
@@ -167,3 +168,29 @@ def test_rolled_back_transition_leaves_counters_alone(company, volunteer, expert
         services.confirm_report(report=report, expert=expert)  # not claimed
     assert rollups.refresh() == 0  # the rolled-back transition left no marker either
     assert counter_snapshot() == before
+
+
+def test_transitions_only_append_to_the_backlog(company, volunteer, expert):
+    """No transition writes a shared counter row; a refresh applies what they left."""
+    report = factories.make_report(volunteer)
+    decide(report, expert)
+    assert not PeriodCount.objects.exists() and not VolunteerTally.objects.exists()
+    assert list(RollupBacklog.objects.values_list("report_id", flat=True)) == [report.pk] * 4
+    assert rollups.refresh(limit=3) == 3  # bounded: the oldest markers first
+    assert RollupBacklog.objects.count() == 1
+    assert rollups.refresh() == 1
+    assert not RollupBacklog.objects.exists()
+    assert VolunteerTally.objects.get(volunteer=volunteer, dimension="all").confirmed == 1
+
+
+def test_worker_loop_and_pages_refresh_the_counters(company, volunteer, expert, client_for):
+    decide(factories.make_report(volunteer), expert)
+    call_command("run_outbox")  # the embedded worker's pass (beat's refresh in production)
+    assert not RollupBacklog.objects.exists()
+    assert VolunteerTally.objects.get(volunteer=volunteer, dimension="all").confirmed == 1
+
+    decide(factories.make_report(volunteer), expert, "rejected")
+    page = client_for(volunteer).get(reverse("reports:accuracy"))  # refreshes before reading
+    assert page.status_code == 200
+    assert not RollupBacklog.objects.exists()
+    assert VolunteerTally.objects.get(volunteer=volunteer, dimension="all").rejected == 1
