@@ -6,9 +6,8 @@ class QualityConfig(AppConfig):
     verbose_name = "Accuracy and dashboards"
 
     def ready(self) -> None:
-        from . import (
-            signals,  # noqa: F401  (connects the receivers)
-            wiring,
-        )
+        # Imported here, not at module level: models are not loaded before ready().
+        from . import receivers, wiring
 
+        receivers.connect()
         wiring.register()

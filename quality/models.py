@@ -1,7 +1,7 @@
 """Rollup counters behind the dashboards, per-volunteer counters, and blind second reviews.
 
 The counters are derived data: ``manage.py rebuild_rollups`` recomputes all of them from the
-reports, and ``quality.rollups.sync`` keeps them in step as reports move (see that module).
+reports, and ``quality.rollups.refresh`` keeps them in step as reports move (see that module).
 """
 
 from __future__ import annotations
@@ -89,6 +89,19 @@ class ReportFacts(models.Model):
 
     def __str__(self) -> str:
         return f"facts of report {self.report_id}: {self.state}"
+
+
+class RollupBacklog(models.Model):
+    """A report whose counters are due a sync: one row appended by every report change.
+
+    Transitions only INSERT here (no unique key, no shared row), so they never wait for each
+    other on the counters; ``quality.rollups.refresh`` syncs the reports named here and deletes
+    exactly the rows it read. A report may appear several times; syncing is idempotent."""
+
+    report_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} due a sync"
 
 
 class PeriodKind(models.TextChoices):

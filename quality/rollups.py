@@ -1,16 +1,20 @@
 """Keeping the counters in step with the reports, and rebuilding them from scratch.
 
+Transitions do not touch the counters: every report change appends a marker to
+``RollupBacklog`` (``mark_dirty``, a plain INSERT in the transition's transaction; see
+``quality.receivers``). The counter rows are shared by every report of a day, region, group or
+platform, so updating them inside each transition would make every write wait for every other.
+Instead ``refresh`` drains the backlog in short transactions, one writer at a time: Celery beat
+every ROLLUP_REFRESH_SECONDS, the embedded worker loop on every pass, and each dashboard read
+before it reads (bounded). See docs/quality.md, "How fresh the counters are".
+
 ``sync(report)`` reads the report's current row, derives its facts (``quality.facts``),
 compares them with the facts stored when it was last counted, and applies the difference as
 increments/decrements. It is idempotent, so calling it twice (or for a change that does not
-matter to the counters) is harmless. It runs inside the caller's transaction: the transition
-services call it through ``reports.rollups``; ``quality.signals`` covers the two transitions
-that have no hook (resubmit and withdraw).
+matter to the counters) is harmless.
 
 Increments are single ``INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`` statements,
-which both SQLite (≥ 3.24) and PostgreSQL run atomically, so two transactions that create the
-same counter row at once cannot lose an update or fail on the unique key. Rows are written in
-sorted key order so concurrent PostgreSQL transactions lock them in the same order.
+which both SQLite (≥ 3.24) and PostgreSQL run atomically. Rows are written in sorted key order.
 """
 
 from __future__ import annotations
@@ -25,10 +29,23 @@ from reports.models import Report
 
 from .cube import TALLY_FIELDS, VOLUNTEER_PERIOD_FIELDS, Base, Rows, count, expand
 from .facts import FACT_FIELDS, ROW_FIELDS, Facts, facts_from_row
-from .models import PERIOD_KEY, PeriodCount, ReportFacts, VolunteerPeriod, VolunteerTally
+from .models import (
+    PERIOD_KEY,
+    PeriodCount,
+    ReportFacts,
+    RollupBacklog,
+    VolunteerPeriod,
+    VolunteerTally,
+)
 
 VOLUNTEER_PERIOD_KEY = ["volunteer", "kind", "start"]
 TALLY_KEY = ["volunteer", "dimension", "value"]
+# PostgreSQL advisory lock held by the one transaction that may write the counters.
+WRITER_LOCK = 0x5155_414C  # "QUAL"
+# Markers synced per refresh transaction: short transactions, readers never wait long.
+BATCH = 100
+# A dashboard read syncs at most this many pending reports before it reads (see read_fresh).
+READ_LIMIT = 500
 
 
 def _columns(model, names: Sequence[str]) -> list[str]:
@@ -93,10 +110,67 @@ def current_facts(report_id: int) -> Facts | None:
     return facts_from_row(row) if row else None
 
 
+def _one_writer(*, wait: bool = True) -> bool:
+    """Become the only counter writer until the transaction ends (False: another one is).
+
+    Two syncs of one new report at once would both count it; one writer at a time also means
+    no two transactions ever wait for each other on counter rows (no deadlocks). SQLite: write
+    transactions are IMMEDIATE (see settings), so writers are already serial."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [WRITER_LOCK])
+        return bool(cursor.fetchone()[0])
+
+
+def mark_dirty(report_id: int) -> None:
+    """The report changed: its counters are due a sync (call inside the change's transaction,
+    so the marker commits or rolls back with it)."""
+    RollupBacklog.objects.create(report_id=report_id)
+
+
+def refresh(limit: int | None = None, *, wait: bool = True) -> int:
+    """Sync the reports in the backlog, oldest markers first, ``BATCH`` markers per transaction;
+    return how many markers were drained (at most ``limit``). With ``wait=False`` it gives up
+    at once if another process is refreshing.
+
+    Each transaction deletes exactly the markers it read: a report changed by a transaction
+    that commits after the sync read it has a newer marker, which the next pass picks up."""
+    if not RollupBacklog.objects.exists():  # the common case: one cheap query
+        return 0
+    drained = 0
+    while limit is None or drained < limit:
+        size = BATCH if limit is None else min(BATCH, limit - drained)
+        with transaction.atomic():
+            if not _one_writer(wait=wait):
+                return drained
+            markers = list(
+                RollupBacklog.objects.order_by("id").values_list("id", "report_id")[:size]
+            )
+            for report_id in sorted({report_id for _id, report_id in markers}):
+                sync(report_id)
+            RollupBacklog.objects.filter(id__in=[pk for pk, _r in markers]).delete()
+        drained += len(markers)
+        if len(markers) < size:
+            break
+    return drained
+
+
+def read_fresh() -> None:
+    """Called by every read of the counters first: sync what is pending (bounded), so a page
+    shows the changes made before it was requested. If another process is refreshing right now
+    the page reads what is committed (seconds old) instead of waiting."""
+    refresh(limit=READ_LIMIT, wait=False)
+
+
 def sync(report: Report | int) -> None:
     """Bring the counters in line with the report's current state (inside a transaction)."""
     report_id = report if isinstance(report, int) else report.pk
     with transaction.atomic():
+        _one_writer()
         new = current_facts(report_id)
         stored = (
             ReportFacts.objects.select_for_update()
@@ -143,23 +217,13 @@ class RebuildResult:
     volunteer_rows: int
 
 
-def _lock_for_rebuild() -> None:
-    # PostgreSQL: transitions wait (at their ReportFacts SELECT … FOR UPDATE) until the rebuild
-    # commits, so none can slip between the rebuild's read of the reports and its writes.
-    # SQLite: write transactions are IMMEDIATE (see settings), so writers are already serial.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            tables = ", ".join(
-                connection.ops.quote_name(m._meta.db_table)
-                for m in (ReportFacts, PeriodCount, VolunteerPeriod, VolunteerTally)
-            )
-            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-
-
 def rebuild(*, chunk_size: int = 20_000) -> RebuildResult:
-    """Recompute every counter and every report's stored facts from the reports table."""
+    """Recompute every counter and every report's stored facts from the reports table.
+
+    It leaves the backlog alone: a report that changes while the rebuild reads keeps its
+    marker, and the next refresh syncs it (a report counted already syncs to no change)."""
     with transaction.atomic():
-        _lock_for_rebuild()
+        _one_writer()  # refreshes wait until the rebuild commits
         for model in (PeriodCount, VolunteerPeriod, VolunteerTally, ReportFacts):
             model.objects.all().delete()  # a single DELETE: nothing cascades
         base = Base()

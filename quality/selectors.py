@@ -1,7 +1,8 @@
 """Reads for volunteers' accuracy, calibration, lead-spotter offers and second-review queues.
 
 A volunteer's pages read only their own counter rows (bounded by days/weeks/months and by the
-number of species groups, platforms and languages), never their reports.
+number of species groups, platforms and languages), never their reports. Every read of the
+counters first syncs pending changes (``rollups.read_fresh``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from spotter.models import User
 from training.models import AttemptAnswer
 
+from . import rollups
 from .blind import open_blind_reviews
 from .facts import month_start, week_start
 from .models import SecondReview, SecondReviewStatus, VolunteerPeriod, VolunteerTally
@@ -43,6 +45,7 @@ MONTHS_SHOWN = 24
 
 
 def load_volunteer_data(volunteer: User, today: date | None = None) -> VolunteerData:
+    rollups.read_fresh()
     today = today or timezone.now().date()
     this_week, this_month = week_start(today), month_start(today)
     first_month = this_month
@@ -71,6 +74,7 @@ def accuracy_from(row: dict) -> AccuracyEstimate:
 
 def volunteer_accuracy(volunteer: User) -> AccuracyEstimate:
     """All-time field accuracy: one indexed row, whatever the number of reports."""
+    rollups.read_fresh()
     row = (
         VolunteerTally.objects.filter(volunteer=volunteer, dimension="all", value="")
         .values("confirmed", "rejected")
@@ -234,6 +238,7 @@ def senior_queue(senior: User) -> QuerySet[SecondReview]:
 
 def volunteer_table(country: str = "") -> QuerySet[VolunteerTally]:
     """Every volunteer's all-time counts, most decided reports first (admins)."""
+    rollups.read_fresh()
     qs = (
         VolunteerTally.objects.filter(dimension="all", value="")
         .annotate(decided=F("confirmed") + F("rejected"))

@@ -1,6 +1,7 @@
 """Changes owned by the quality app: blind second reviews and the lead-spotter offer.
 
-Same shape as ``reports.services``: lock, check, save, audit event, then sync the counters.
+Same shape as ``reports.services``: lock, check, save, audit event, then mark the counters due
+a sync (``quality.rollups.refresh`` applies it).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def submit_second_review(
             reason=review.second_note,
             data={"verdict": verdict, "agrees": agrees},
         )
-        rollups.sync(review.report_id)
+        rollups.mark_dirty(review.report_id)
     return review
 
 
@@ -160,7 +161,7 @@ def decide_escalation(
             reason=review.senior_note,
             data={"verdict": verdict, "upholds_first": verdict == review.first_verdict},
         )
-        rollups.sync(review.report_id)
+        rollups.mark_dirty(review.report_id)
     return review
 
 

@@ -17,6 +17,7 @@ from django.db.models import Sum
 
 from reports.models import MemberCompany, ProductType
 
+from . import rollups
 from .facts import CELL_COMPANY, CELL_PRODUCT, CLOSED_STATES, NOTICE_STATES
 from .models import PeriodCount
 from .stats import MedianEstimate, median_from_buckets
@@ -93,6 +94,7 @@ class TransparencyReport:
 
 
 def build_report(year: int) -> TransparencyReport:
+    rollups.read_fresh()
     rows = (
         PeriodCount.objects.filter(
             grain="m",

@@ -6,7 +6,9 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
 
-    def ready(self):
-        from . import privacy
+    def ready(self) -> None:
+        # Imported here, not at module level: models are not loaded before ready().
+        from . import notifications, privacy
 
+        notifications.connect()
         privacy.register()

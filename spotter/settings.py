@@ -172,6 +172,8 @@ WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 # SECRET_KEY; set it explicitly to give an auditor the key or before rotating SECRET_KEY).
 AUDIT_SEAL_SECONDS = envint("AUDIT_SEAL_SECONDS", 5)
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+# How often beat drains the dashboard counters' backlog (quality.rollups.refresh).
+ROLLUP_REFRESH_SECONDS = envint("ROLLUP_REFRESH_SECONDS", 5)
 # Ed25519 key that signs evidence packages (base64 of the 32-byte private seed; default:
 # derived from SECRET_KEY). The public key is served at /.well-known/evidence-package-key.
 PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")
@@ -197,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-log": {
         "task": "spotter.tasks.seal_audit_log",
         "schedule": timedelta(seconds=AUDIT_SEAL_SECONDS),
+    },
+    "refresh-rollups": {
+        "task": "quality.tasks.refresh_rollups",
+        "schedule": timedelta(seconds=ROLLUP_REFRESH_SECONDS),
+        "options": {"expires": ROLLUP_REFRESH_SECONDS},
     },
     "sweep-outbox": {
         "task": "reports.tasks.sweep_outbox",

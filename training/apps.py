@@ -1,12 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from reports import gates
+
 
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training and certification")
 
-    def ready(self):
+    def ready(self) -> None:
+        # Imported here, not at module level: models are not loaded before ready().
         from . import privacy, signals  # noqa: F401  (signals connects the receivers)
+        from .selectors import certification_problem
 
         privacy.register()
+        # Only certified spotters flag listings (reports asks its gates before any submission).
+        if certification_problem not in gates.submission_checks:
+            gates.submission_checks.append(certification_problem)

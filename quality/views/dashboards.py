@@ -11,6 +11,7 @@ from reports.models import MemberCompany, SpeciesGroup
 from spotter.decorators import role_required
 from spotter.models import Role
 
+from .. import rollups
 from ..dashboard import STATE_METRICS, Dashboard
 from ..facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
 from ..filters import form_query
@@ -27,6 +28,7 @@ TEMPLATE = "quality/dashboard.html"
 
 def _sections(request, *, company: MemberCompany | None):
     """(sections, form); sections is None when the filters are invalid."""
+    rollups.read_fresh()  # the changes made before this request are on the page
     groups = list(SpeciesGroup.objects.all())
     companies = None if company else list(MemberCompany.objects.order_by("name"))
     form = DashboardFilterForm(request.GET, groups=groups, companies=companies)

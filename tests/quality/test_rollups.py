@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from quality import rollups
 from quality.facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
-from quality.models import PeriodCount, ReportFacts, VolunteerTally
+from quality.models import PeriodCount, ReportFacts, RollupBacklog, VolunteerTally
 from reports import services
 from reports.models import Report, ReportStatus
 from spotter.models import Role
@@ -104,6 +105,7 @@ def test_incremental_counters_equal_a_rebuild(company, other_company, settings):
 
 def test_management_command_rebuilds_from_scratch(company, other_company, settings, capsys):
     workload(company, other_company, settings)
+    rollups.refresh()
     expected = counter_snapshot()
     PeriodCount.objects.all().delete()
     VolunteerTally.objects.all().delete()
@@ -116,6 +118,7 @@ def test_management_command_rebuilds_from_scratch(company, other_company, settin
 def test_sync_is_idempotent(company, volunteer, expert):
     report = factories.make_report(volunteer)
     decide(report, expert)
+    rollups.refresh()
     before = counter_snapshot()
     rollups.sync(report)
     rollups.sync(report.pk)
@@ -129,6 +132,7 @@ def test_species_correction_moves_the_report_to_the_new_group(company, volunteer
     pangolins = report.species.group_id
 
     def by_group():
+        rollups.refresh()
         rows = PeriodCount.objects.filter(grain="m", cell=CELL_GROUP, metric__startswith="s:")
         return {r.species_group_id: r.n for r in rows if r.n}
 
@@ -144,6 +148,7 @@ def test_counters_split_by_region_and_platform(company, other_company, make_volu
     decide(factories.make_report(fr, url="https://other-market.com/1"), expert)
 
     def total(cell, **dims):
+        rollups.refresh()
         rows = PeriodCount.objects.filter(grain="m", cell=cell, metric__startswith="s:", **dims)
         return sum(r.n for r in rows)
 
@@ -156,7 +161,36 @@ def test_counters_split_by_region_and_platform(company, other_company, make_volu
 
 def test_rolled_back_transition_leaves_counters_alone(company, volunteer, expert):
     report = factories.make_report(volunteer)
+    rollups.refresh()
     before = counter_snapshot()
+    assert before["periods"]
     with pytest.raises(services.TransitionError):
         services.confirm_report(report=report, expert=expert)  # not claimed
+    assert rollups.refresh() == 0  # the rolled-back transition left no marker either
     assert counter_snapshot() == before
+
+
+def test_transitions_only_append_to_the_backlog(company, volunteer, expert):
+    """No transition writes a shared counter row; a refresh applies what they left."""
+    report = factories.make_report(volunteer)
+    decide(report, expert)
+    assert not PeriodCount.objects.exists() and not VolunteerTally.objects.exists()
+    assert list(RollupBacklog.objects.values_list("report_id", flat=True)) == [report.pk] * 4
+    assert rollups.refresh(limit=3) == 3  # bounded: the oldest markers first
+    assert RollupBacklog.objects.count() == 1
+    assert rollups.refresh() == 1
+    assert not RollupBacklog.objects.exists()
+    assert VolunteerTally.objects.get(volunteer=volunteer, dimension="all").confirmed == 1
+
+
+def test_worker_loop_and_pages_refresh_the_counters(company, volunteer, expert, client_for):
+    decide(factories.make_report(volunteer), expert)
+    call_command("run_outbox")  # the embedded worker's pass (beat's refresh in production)
+    assert not RollupBacklog.objects.exists()
+    assert VolunteerTally.objects.get(volunteer=volunteer, dimension="all").confirmed == 1
+
+    decide(factories.make_report(volunteer), expert, "rejected")
+    page = client_for(volunteer).get(reverse("quality:accuracy"))  # refreshes before reading
+    assert page.status_code == 200
+    assert not RollupBacklog.objects.exists()
+    assert VolunteerTally.objects.get(volunteer=volunteer, dimension="all").rejected == 1

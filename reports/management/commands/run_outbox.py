@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from reports import alerts, forwarding
+from reports import alerts, events, forwarding
 from reports.digest import run_due_digests
 from reports.sla import escalate_overdue
 from spotter.audit import seal_pending
@@ -21,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Drain due deliveries in this process. With --loop, keep doing so every few seconds: "
         "this is the embedded default's stand-in for a Celery worker + beat (outbox retries, "
-        "audit sealing, SLA escalations, daily digests, heartbeat and operations alerts)."
+        "audit sealing, dashboard counters, SLA escalations, daily digests, heartbeat and "
+        "operations alerts)."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +37,9 @@ class Command(BaseCommand):
                     alerts.record_heartbeat(alerts.WORKER)  # this loop is the worker and beat
                     last_heartbeat = time.monotonic()
                 seal_pending()  # the audit log's sequencer (beat runs it in production)
+                # Jobs of higher apps (e.g. quality's counter refresh) that beat runs in
+                # production: they subscribe to this signal, reports does not know them.
+                events.worker_tick.send(sender=self.__class__)
                 sent = forwarding.drain_due()
                 if sent:
                     self.stdout.write(f"outbox: {sent} attempt(s) made")

@@ -1,0 +1,46 @@
+"""Every state change of a report, one function per transition.
+
+Each function follows the same steps: lock the row, check the current state (raise
+``TransitionError`` if the move is not allowed), save with ``update_fields``, then end with
+``reports.events.report_transition``: the audit event and the one ``report_changed`` signal,
+inside the transaction. Side effects are its receivers (second-review sampling and counters in
+``quality``, the volunteer's email in ``reports.notifications``), and anything sent leaves after
+commit, so nothing is sent for a change that rolled back. Views, API views, admin actions and
+Celery tasks all call these, through this package: ``from reports import services``.
+"""
+
+from .company import acknowledge_report, forward_report, record_outcome
+from .review import claim_report, confirm_report, reject_report, release_report, request_info
+from .submission import (
+    LISTING_FIELDS,
+    ListingDetails,
+    PermissionDenied,
+    SubmissionLimitReached,
+    TransitionError,
+    company_for_domain,
+    ensure_can_submit,
+    resubmit_report,
+    submit_report,
+    withdraw_report,
+)
+
+__all__ = [
+    "LISTING_FIELDS",
+    "ListingDetails",
+    "PermissionDenied",
+    "SubmissionLimitReached",
+    "TransitionError",
+    "acknowledge_report",
+    "claim_report",
+    "company_for_domain",
+    "confirm_report",
+    "ensure_can_submit",
+    "forward_report",
+    "record_outcome",
+    "reject_report",
+    "release_report",
+    "request_info",
+    "resubmit_report",
+    "submit_report",
+    "withdraw_report",
+]

@@ -1,0 +1,110 @@
+"""The company side: forwarding a confirmed report, acknowledging it, recording the outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spotter.models import Role, User
+
+from .. import events, forwarding
+from ..models import Outcome, Report, ReportStatus
+from .submission import PermissionDenied, TransitionError, _locked, _require_state
+
+
+def forward_report(*, report: Report, actor: User | None = None) -> Report:
+    """Send a confirmed report to its company: outbox rows now, delivery after commit."""
+    with transaction.atomic():
+        report = _locked(report)
+        _require_state(report, ReportStatus.CONFIRMED)
+        if report.company_id is None:
+            raise TransitionError(_("This platform is not a coalition member."))
+        now = timezone.now()
+        report.status = ReportStatus.FORWARDED
+        report.forwarded_at = now
+        report.ack_due_at = now + timedelta(hours=report.company.ack_sla_hours)
+        report.act_due_at = now + timedelta(hours=report.company.act_sla_hours)
+        report.save(
+            update_fields=["status", "forwarded_at", "ack_due_at", "act_due_at", "updated_at"]
+        )
+        deliveries = forwarding.create_deliveries(report)
+        events.report_transition(
+            report=report,
+            actor=actor,
+            action=events.FORWARDED,
+            from_state=ReportStatus.CONFIRMED,
+            data={
+                "company": report.company.slug,
+                "channels": sorted(d.channel for d in deliveries),
+            },
+        )
+        forwarding.enqueue_after_commit(deliveries)
+    return report
+
+
+def _require_company_staff(report: Report, staff: User) -> None:
+    if staff.role != Role.COMPANY_STAFF or staff.company_id != report.company_id:
+        raise PermissionDenied(_("Only this platform's enforcement staff can do that."))
+
+
+def acknowledge_report(*, report: Report, staff: User) -> Report:
+    with transaction.atomic():
+        report = _locked(report)
+        _require_company_staff(report, staff)
+        if report.status == ReportStatus.ACKNOWLEDGED:
+            return report
+        _require_state(report, ReportStatus.FORWARDED)
+        report.status = ReportStatus.ACKNOWLEDGED
+        report.acknowledged_at = timezone.now()
+        report.save(update_fields=["status", "acknowledged_at", "updated_at"])
+        events.report_transition(
+            report=report,
+            actor=staff,
+            action=events.ACKNOWLEDGED,
+            from_state=ReportStatus.FORWARDED,
+        )
+    return report
+
+
+def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
+    """The company says what it did; that closes the report and the volunteer is told."""
+    if outcome not in Outcome.values:
+        raise TransitionError(_("Choose an outcome."))
+    if outcome == Outcome.OTHER and not note.strip():
+        raise TransitionError(_("Describe the outcome in the note."))
+    with transaction.atomic():
+        report = _locked(report)
+        _require_company_staff(report, staff)
+        _require_state(report, ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED)
+        previous = report.status
+        now = timezone.now()
+        report.status = ReportStatus.CLOSED
+        report.outcome = outcome
+        report.outcome_note = note
+        report.outcome_at = now
+        report.closed_at = now
+        if report.acknowledged_at is None:
+            report.acknowledged_at = now
+        report.save(
+            update_fields=[
+                "status",
+                "outcome",
+                "outcome_note",
+                "outcome_at",
+                "closed_at",
+                "acknowledged_at",
+                "updated_at",
+            ]
+        )
+        events.report_transition(
+            report=report,
+            actor=staff,
+            action=events.OUTCOME,
+            from_state=previous,
+            reason=f"{Outcome(outcome).label}. {note}".strip(),
+            data={"outcome": outcome},
+        )
+    return report

@@ -1,0 +1,160 @@
+"""An expert's transitions: claim, release, confirm (which forwards), reject, ask for info."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spotter.models import Role, User
+
+from .. import events
+from ..models import RejectionReason, Report, ReportStatus, Species, Verdict
+from .company import forward_report
+from .submission import PermissionDenied, TransitionError, _locked, _require_state
+
+
+def claim_report(*, report: Report, expert: User) -> Report:
+    """An expert takes a report from the queue. Two experts can never hold the same one."""
+    if expert.role != Role.EXPERT:
+        raise PermissionDenied(_("Only experts review reports."))
+    with transaction.atomic():
+        report = _locked(report)
+        if report.volunteer_id == expert.pk:
+            raise PermissionDenied(_("You cannot review a report you submitted."))
+        if report.status == ReportStatus.IN_REVIEW and report.claimed_by_id == expert.pk:
+            return report  # claiming twice is harmless
+        _require_state(report, ReportStatus.SUBMITTED)
+        previous = report.status
+        report.status = ReportStatus.IN_REVIEW
+        report.claimed_by = expert
+        report.claimed_at = timezone.now()
+        report.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
+        events.report_transition(
+            report=report, actor=expert, action=events.CLAIMED, from_state=previous
+        )
+    return report
+
+
+def release_report(*, report: Report, expert: User) -> Report:
+    """Give a claimed report back to the queue."""
+    with transaction.atomic():
+        report = _locked(report)
+        _require_state(report, ReportStatus.IN_REVIEW)
+        if report.claimed_by_id != expert.pk and not expert.is_programme_admin:
+            raise PermissionDenied(_("Another expert is reviewing this report."))
+        report.status = ReportStatus.SUBMITTED
+        report.claimed_by = None
+        report.claimed_at = None
+        report.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
+        events.report_transition(
+            report=report, actor=expert, action=events.RELEASED, from_state=ReportStatus.IN_REVIEW
+        )
+    return report
+
+
+def _require_claim(report: Report, expert: User) -> None:
+    _require_state(report, ReportStatus.IN_REVIEW)
+    if report.claimed_by_id != expert.pk:
+        raise PermissionDenied(_("Claim the report before deciding it."))
+
+
+def confirm_report(
+    *, report: Report, expert: User, species: Species | None = None, note: str = ""
+) -> Report:
+    """Confirm a claimed report (optionally correcting the species) and forward it."""
+    with transaction.atomic():
+        report = _locked(report)
+        _require_claim(report, expert)
+        corrected = species is not None and species.pk != report.species_id
+        if species is None and report.species_id is None:
+            raise TransitionError(_("Choose the species before confirming."))
+        now = timezone.now()
+        if corrected:
+            report.species = species
+        report.status = ReportStatus.CONFIRMED
+        report.verdict = Verdict.CONFIRMED
+        report.decided_by = expert
+        report.decided_at = now
+        report.expert_note = note
+        report.save(
+            update_fields=[
+                "status",
+                "verdict",
+                "decided_by",
+                "decided_at",
+                "expert_note",
+                "species",
+                "updated_at",
+            ]
+        )
+        events.report_transition(
+            report=report,
+            actor=expert,
+            action=events.CONFIRMED,
+            from_state=ReportStatus.IN_REVIEW,
+            reason=note,
+            data={"species_corrected_to": report.species.scientific_name} if corrected else {},
+        )
+        if report.company_id is not None:
+            forward_report(report=report, actor=expert)
+    return report
+
+
+def reject_report(*, report: Report, expert: User, reason: str, note: str = "") -> Report:
+    if reason not in RejectionReason.values:
+        raise TransitionError(_("Choose a reason for rejecting the report."))
+    if reason == RejectionReason.OTHER and not note.strip():
+        raise TransitionError(_("Explain the reason in the note."))
+    with transaction.atomic():
+        report = _locked(report)
+        _require_claim(report, expert)
+        report.status = ReportStatus.REJECTED
+        report.verdict = Verdict.REJECTED
+        report.rejection_reason = reason
+        report.expert_note = note
+        report.decided_by = expert
+        report.decided_at = timezone.now()
+        report.save(
+            update_fields=[
+                "status",
+                "verdict",
+                "rejection_reason",
+                "expert_note",
+                "decided_by",
+                "decided_at",
+                "updated_at",
+            ]
+        )
+        events.report_transition(
+            report=report,
+            actor=expert,
+            action=events.REJECTED,
+            from_state=ReportStatus.IN_REVIEW,
+            reason=f"{RejectionReason(reason).label}: {note}".strip(": "),
+        )
+    return report
+
+
+def request_info(*, report: Report, expert: User, message: str) -> Report:
+    """Return the report to its volunteer with a question; it leaves the queue until resubmitted."""
+    if not message.strip():
+        raise TransitionError(_("Say what information is needed."))
+    with transaction.atomic():
+        report = _locked(report)
+        _require_claim(report, expert)
+        report.status = ReportStatus.NEEDS_INFO
+        report.info_request = message
+        report.claimed_by = None
+        report.claimed_at = None
+        report.save(
+            update_fields=["status", "info_request", "claimed_by", "claimed_at", "updated_at"]
+        )
+        events.report_transition(
+            report=report,
+            actor=expert,
+            action=events.NEEDS_INFO,
+            from_state=ReportStatus.IN_REVIEW,
+            reason=message,
+        )
+    return report

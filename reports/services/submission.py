@@ -1,0 +1,258 @@
+"""A volunteer's transitions (submit, resubmit, withdraw) and what every transition shares:
+the errors, the listing details, locking and state checks (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from spotter.models import Role, User
+
+from .. import events, gates, limits
+from ..evidence import ProcessedImage
+from ..models import (
+    OPEN_STATUSES,
+    Evidence,
+    MemberCompany,
+    PlatformDomain,
+    ProductType,
+    Report,
+    ReportStatus,
+    Species,
+)
+from ..urlnorm import normalize_listing_url
+
+
+class TransitionError(Exception):
+    """The requested change is not allowed now; the message is shown to the user."""
+
+
+class PermissionDenied(TransitionError):
+    """The user may not make this change at all."""
+
+
+class SubmissionLimitReached(TransitionError):
+    """The volunteer used up ``SUBMISSIONS_PER_HOUR`` (pages and API together); the form shows
+    the message, the API answers 429 with ``Retry-After: retry_after``."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        minutes = -(-retry_after // 60)
+        super().__init__(
+            ngettext(
+                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
+                "minute.",
+                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
+                "minutes.",
+                minutes,
+            )
+            % {"limit": settings.SUBMISSIONS_PER_HOUR, "minutes": minutes}
+        )
+
+
+@dataclass
+class ListingDetails:
+    """What a volunteer tells us about a listing (already validated by a form/serializer)."""
+
+    listing_url: str
+    listing_title: str
+    product_type: ProductType
+    species: Species | None = None
+    species_other: str = ""
+    listing_text: str = ""
+    listing_language: str = ""
+    price: Decimal | None = None
+    currency: str = ""
+    seller_handle: str = ""
+    quantity: int | None = None
+    listing_location: str = ""
+    notes: str = ""
+    fields_set: tuple[str, ...] = field(default=())
+
+
+LISTING_FIELDS = (
+    "listing_title",
+    "product_type",
+    "species",
+    "species_other",
+    "listing_text",
+    "listing_language",
+    "price",
+    "currency",
+    "seller_handle",
+    "quantity",
+    "listing_location",
+    "notes",
+)
+
+
+def company_for_domain(registrable_domain: str) -> MemberCompany | None:
+    link = (
+        PlatformDomain.objects.select_related("company")
+        .filter(domain=registrable_domain, company__is_active=True)
+        .first()
+    )
+    return link.company if link else None
+
+
+def _lock_url(normalized_url: str) -> None:
+    """Serialise submissions of one URL so two of them cannot both become the 'original'."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [normalized_url])
+    # SQLite: transactions are IMMEDIATE (see settings), so writers are already serialised.
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+def _require_state(report: Report, *allowed: str) -> None:
+    if report.status not in allowed:
+        raise TransitionError(
+            _("This report is %(status)s; that action is not possible now.")
+            % {"status": report.get_status_display().lower()}
+        )
+
+
+def _attach_evidence(
+    report: Report, images: Iterable[ProcessedImage], names: Iterable[str]
+) -> None:
+    for processed, name in zip(images, names, strict=True):
+        evidence = Evidence(
+            report=report,
+            original_name=name[:255],
+            original_sha256=processed.original_sha256,
+            original_size=len(processed.original_bytes),
+            original_format=processed.original_format,
+            image_sha256=processed.clean_sha256,
+            width=processed.width,
+            height=processed.height,
+        )
+        ext = processed.original_format.lower().replace("jpeg", "jpg")
+        evidence.original.save(f"original.{ext}", ContentFile(processed.original_bytes), save=False)
+        evidence.image.save(
+            f"image.{processed.clean_extension}", ContentFile(processed.clean_bytes), save=False
+        )
+        evidence.save()
+
+
+def ensure_can_submit(user: User) -> None:
+    if user.role != Role.VOLUNTEER:
+        raise PermissionDenied(_("Only volunteers can submit reports."))
+    problem = gates.submission_problem(user)  # training: only certified spotters
+    if problem:
+        raise PermissionDenied(problem)
+    # Only a look (nothing counted), so both doors refuse before decoding any upload.
+    retry_after = limits.spent(
+        "submissions", user.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
+    )
+    if retry_after is not None:
+        raise SubmissionLimitReached(retry_after)
+
+
+def submit_report(
+    *,
+    volunteer: User,
+    details: ListingDetails,
+    images: list[ProcessedImage],
+    image_names: list[str] | None = None,
+) -> Report:
+    """Create a report; if the same listing is already open, link it as a duplicate."""
+    ensure_can_submit(volunteer)
+    if not 1 <= len(images) <= 5:
+        raise TransitionError(_("Attach between 1 and 5 screenshots."))
+    normalized = normalize_listing_url(details.listing_url)
+    retry_after = limits.hit(
+        "submissions", volunteer.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
+    )
+    if retry_after is not None:
+        raise SubmissionLimitReached(retry_after)
+    with transaction.atomic():
+        _lock_url(normalized.url)
+        original = (
+            Report.objects.filter(normalized_url=normalized.url, status__in=OPEN_STATUSES)
+            .order_by("submitted_at")
+            .first()
+        )
+        report = Report(
+            volunteer=volunteer,
+            listing_url=details.listing_url.strip(),
+            normalized_url=normalized.url,
+            domain=normalized.registrable_domain,
+            company=company_for_domain(normalized.registrable_domain),
+            species_reported=details.species,
+            **{name: getattr(details, name) for name in LISTING_FIELDS},
+        )
+        if original is not None:
+            report.status = ReportStatus.DUPLICATE
+            report.duplicate_of = original
+        report.save()
+        _attach_evidence(report, images, image_names or [""] * len(images))
+        events.report_transition(
+            report=report,
+            actor=volunteer,
+            action=events.SUBMITTED,
+            data={"duplicate_of": original.reference if original else None},
+        )
+    return report
+
+
+def resubmit_report(
+    *,
+    report: Report,
+    volunteer: User,
+    details: ListingDetails,
+    images: list[ProcessedImage] | None = None,
+    image_names: list[str] | None = None,
+) -> Report:
+    """The volunteer answers a needs-info request: edit the listing details, add screenshots."""
+    images = images or []
+    with transaction.atomic():
+        report = _locked(report)
+        if report.volunteer_id != volunteer.pk:
+            raise PermissionDenied(_("This is not your report."))
+        _require_state(report, ReportStatus.NEEDS_INFO)
+        if report.evidence.count() + len(images) > 5:
+            raise TransitionError(_("A report holds at most 5 screenshots."))
+        changed = []
+        for name in LISTING_FIELDS:
+            new = getattr(details, name)
+            if getattr(report, name) != new:
+                setattr(report, name, new)
+                changed.append(name)
+        if "species" in changed:
+            report.species_reported = report.species
+        report.status = ReportStatus.SUBMITTED
+        report.save()
+        _attach_evidence(report, images, image_names or [""] * len(images))
+        events.report_transition(
+            report=report,
+            actor=volunteer,
+            action=events.RESUBMITTED,
+            from_state=ReportStatus.NEEDS_INFO,
+            data={"changed": changed, "screenshots_added": len(images)},
+        )
+    return report
+
+
+def withdraw_report(*, report: Report, volunteer: User) -> Report:
+    with transaction.atomic():
+        report = _locked(report)
+        if report.volunteer_id != volunteer.pk:
+            raise PermissionDenied(_("This is not your report."))
+        _require_state(report, ReportStatus.SUBMITTED, ReportStatus.NEEDS_INFO)
+        previous = report.status
+        report.status = ReportStatus.WITHDRAWN
+        report.save(update_fields=["status", "updated_at"])
+        events.report_transition(
+            report=report, actor=volunteer, action=events.WITHDRAWN, from_state=previous
+        )
+    return report
