@@ -1,7 +1,7 @@
 """Every state change of a report, one function per transition.
 
 Each function follows the same steps: lock the row, check the current state (raise
-``TransitionError`` if the move is not allowed), save with ``update_fields``, write an audit
+``InvalidState`` if the move is not allowed), save with ``update_fields``, write an audit
 event, and schedule side effects with ``transaction.on_commit`` so nothing is sent for a change
 that rolled back. Views, API views, admin actions and Celery tasks all call these.
 """
@@ -9,9 +9,7 @@ that rolled back. Views, API views, admin actions and Celery tasks all call thes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,9 +20,10 @@ from django.utils.translation import ngettext
 
 from quality import hooks as quality_hooks
 from spotter.audit import record_event
+from spotter.errors import InvalidState, LimitReached, NotAllowed
 from spotter.models import Role, User
 
-from . import forwarding, limits, rollups
+from . import actions, forwarding, limits, rollups
 from .evidence import ProcessedImage
 from .models import (
     OPEN_STATUSES,
@@ -32,7 +31,6 @@ from .models import (
     MemberCompany,
     Outcome,
     PlatformDomain,
-    ProductType,
     RejectionReason,
     Report,
     ReportStatus,
@@ -40,69 +38,22 @@ from .models import (
     Verdict,
 )
 from .urlnorm import normalize_listing_url
+from .validation import LISTING_FIELDS, ListingDetails
 
 
-class TransitionError(Exception):
-    """The requested change is not allowed now; the message is shown to the user."""
-
-
-class PermissionDenied(TransitionError):
-    """The user may not make this change at all."""
-
-
-class SubmissionLimitReached(TransitionError):
+def submission_limit_reached(retry_after: int) -> LimitReached:
     """The volunteer used up ``SUBMISSIONS_PER_HOUR`` (pages and API together); the form shows
     the message, the API answers 429 with ``Retry-After: retry_after``."""
-
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
-        minutes = -(-retry_after // 60)
-        super().__init__(
-            ngettext(
-                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
-                "minute.",
-                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
-                "minutes.",
-                minutes,
-            )
-            % {"limit": settings.SUBMISSIONS_PER_HOUR, "minutes": minutes}
+    minutes = -(-retry_after // 60)
+    return LimitReached(
+        ngettext(
+            "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d minute.",
+            "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d minutes.",
+            minutes,
         )
-
-
-@dataclass
-class ListingDetails:
-    """What a volunteer tells us about a listing (already validated by a form/serializer)."""
-
-    listing_url: str
-    listing_title: str
-    product_type: ProductType
-    species: Species | None = None
-    species_other: str = ""
-    listing_text: str = ""
-    listing_language: str = ""
-    price: Decimal | None = None
-    currency: str = ""
-    seller_handle: str = ""
-    quantity: int | None = None
-    listing_location: str = ""
-    notes: str = ""
-    fields_set: tuple[str, ...] = field(default=())
-
-
-LISTING_FIELDS = (
-    "listing_title",
-    "product_type",
-    "species",
-    "species_other",
-    "listing_text",
-    "listing_language",
-    "price",
-    "currency",
-    "seller_handle",
-    "quantity",
-    "listing_location",
-    "notes",
-)
+        % {"limit": settings.SUBMISSIONS_PER_HOUR, "minutes": minutes},
+        retry_after=retry_after,
+    )
 
 
 def company_for_domain(registrable_domain: str) -> MemberCompany | None:
@@ -128,7 +79,7 @@ def _locked(report: Report) -> Report:
 
 def _require_state(report: Report, *allowed: str) -> None:
     if report.status not in allowed:
-        raise TransitionError(
+        raise InvalidState(
             _("This report is %(status)s; that action is not possible now.")
             % {"status": report.get_status_display().lower()}
         )
@@ -160,16 +111,16 @@ def ensure_can_submit(user: User) -> None:
     from training.selectors import certification_problem
 
     if user.role != Role.VOLUNTEER:
-        raise PermissionDenied(_("Only volunteers can submit reports."))
+        raise NotAllowed(_("Only volunteers can submit reports."))
     problem = certification_problem(user)
     if problem:
-        raise PermissionDenied(problem)
+        raise NotAllowed(problem)
     # Only a look (nothing counted), so both doors refuse before decoding any upload.
     retry_after = limits.spent(
         "submissions", user.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
     )
     if retry_after is not None:
-        raise SubmissionLimitReached(retry_after)
+        raise submission_limit_reached(retry_after)
 
 
 def submit_report(
@@ -182,13 +133,13 @@ def submit_report(
     """Create a report; if the same listing is already open, link it as a duplicate."""
     ensure_can_submit(volunteer)
     if not 1 <= len(images) <= 5:
-        raise TransitionError(_("Attach between 1 and 5 screenshots."))
+        raise InvalidState(_("Attach between 1 and 5 screenshots."))
     normalized = normalize_listing_url(details.listing_url)
     retry_after = limits.hit(
         "submissions", volunteer.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
     )
     if retry_after is not None:
-        raise SubmissionLimitReached(retry_after)
+        raise submission_limit_reached(retry_after)
     with transaction.atomic():
         _lock_url(normalized.url)
         original = (
@@ -223,15 +174,12 @@ def submit_report(
 
 def claim_report(*, report: Report, expert: User) -> Report:
     """An expert takes a report from the queue. Two experts can never hold the same one."""
-    if expert.role != Role.EXPERT:
-        raise PermissionDenied(_("Only experts review reports."))
     with transaction.atomic():
         report = _locked(report)
-        if report.volunteer_id == expert.pk:
-            raise PermissionDenied(_("You cannot review a report you submitted."))
+        actions.ensure_may(report, expert, actions.CLAIM)
         if report.status == ReportStatus.IN_REVIEW and report.claimed_by_id == expert.pk:
             return report  # claiming twice is harmless
-        _require_state(report, ReportStatus.SUBMITTED)
+        _require_state(report, *actions.STATES[actions.CLAIM])
         previous = report.status
         report.status = ReportStatus.IN_REVIEW
         report.claimed_by = expert
@@ -251,9 +199,8 @@ def release_report(*, report: Report, expert: User) -> Report:
     """Give a claimed report back to the queue."""
     with transaction.atomic():
         report = _locked(report)
-        _require_state(report, ReportStatus.IN_REVIEW)
-        if report.claimed_by_id != expert.pk and not expert.is_programme_admin:
-            raise PermissionDenied(_("Another expert is reviewing this report."))
+        _require_state(report, *actions.STATES[actions.RELEASE])
+        actions.ensure_may(report, expert, actions.RELEASE)
         report.status = ReportStatus.SUBMITTED
         report.claimed_by = None
         report.claimed_at = None
@@ -268,10 +215,9 @@ def release_report(*, report: Report, expert: User) -> Report:
     return report
 
 
-def _require_claim(report: Report, expert: User) -> None:
-    _require_state(report, ReportStatus.IN_REVIEW)
-    if report.claimed_by_id != expert.pk:
-        raise PermissionDenied(_("Claim the report before deciding it."))
+def _require_claim(report: Report, expert: User, action: str) -> None:
+    _require_state(report, *actions.STATES[action])
+    actions.ensure_may(report, expert, action)
 
 
 def confirm_report(
@@ -280,10 +226,10 @@ def confirm_report(
     """Confirm a claimed report (optionally correcting the species) and forward it."""
     with transaction.atomic():
         report = _locked(report)
-        _require_claim(report, expert)
+        _require_claim(report, expert, actions.CONFIRM)
         corrected = species is not None and species.pk != report.species_id
         if species is None and report.species_id is None:
-            raise TransitionError(_("Choose the species before confirming."))
+            raise InvalidState(_("Choose the species before confirming."))
         now = timezone.now()
         if corrected:
             report.species = species
@@ -322,12 +268,12 @@ def confirm_report(
 
 def reject_report(*, report: Report, expert: User, reason: str, note: str = "") -> Report:
     if reason not in RejectionReason.values:
-        raise TransitionError(_("Choose a reason for rejecting the report."))
+        raise InvalidState(_("Choose a reason for rejecting the report."))
     if reason == RejectionReason.OTHER and not note.strip():
-        raise TransitionError(_("Explain the reason in the note."))
+        raise InvalidState(_("Explain the reason in the note."))
     with transaction.atomic():
         report = _locked(report)
-        _require_claim(report, expert)
+        _require_claim(report, expert, actions.REJECT)
         report.status = ReportStatus.REJECTED
         report.verdict = Verdict.REJECTED
         report.rejection_reason = reason
@@ -362,10 +308,10 @@ def reject_report(*, report: Report, expert: User, reason: str, note: str = "") 
 def request_info(*, report: Report, expert: User, message: str) -> Report:
     """Return the report to its volunteer with a question; it leaves the queue until resubmitted."""
     if not message.strip():
-        raise TransitionError(_("Say what information is needed."))
+        raise InvalidState(_("Say what information is needed."))
     with transaction.atomic():
         report = _locked(report)
-        _require_claim(report, expert)
+        _require_claim(report, expert, actions.NEEDS_INFO)
         report.status = ReportStatus.NEEDS_INFO
         report.info_request = message
         report.claimed_by = None
@@ -397,11 +343,10 @@ def resubmit_report(
     images = images or []
     with transaction.atomic():
         report = _locked(report)
-        if report.volunteer_id != volunteer.pk:
-            raise PermissionDenied(_("This is not your report."))
-        _require_state(report, ReportStatus.NEEDS_INFO)
+        actions.ensure_may(report, volunteer, actions.RESUBMIT)
+        _require_state(report, *actions.STATES[actions.RESUBMIT])
         if report.evidence.count() + len(images) > 5:
-            raise TransitionError(_("A report holds at most 5 screenshots."))
+            raise InvalidState(_("A report holds at most 5 screenshots."))
         changed = []
         for name in LISTING_FIELDS:
             new = getattr(details, name)
@@ -427,9 +372,8 @@ def resubmit_report(
 def withdraw_report(*, report: Report, volunteer: User) -> Report:
     with transaction.atomic():
         report = _locked(report)
-        if report.volunteer_id != volunteer.pk:
-            raise PermissionDenied(_("This is not your report."))
-        _require_state(report, ReportStatus.SUBMITTED, ReportStatus.NEEDS_INFO)
+        actions.ensure_may(report, volunteer, actions.WITHDRAW)
+        _require_state(report, *actions.STATES[actions.WITHDRAW])
         previous = report.status
         report.status = ReportStatus.WITHDRAWN
         report.save(update_fields=["status", "updated_at"])
@@ -449,7 +393,7 @@ def forward_report(*, report: Report, actor: User | None = None) -> Report:
         report = _locked(report)
         _require_state(report, ReportStatus.CONFIRMED)
         if report.company_id is None:
-            raise TransitionError(_("This platform is not a coalition member."))
+            raise InvalidState(_("This platform is not a coalition member."))
         now = timezone.now()
         report.status = ReportStatus.FORWARDED
         report.forwarded_at = now
@@ -475,18 +419,15 @@ def forward_report(*, report: Report, actor: User | None = None) -> Report:
     return report
 
 
-def _require_company_staff(report: Report, staff: User) -> None:
-    if staff.role != Role.COMPANY_STAFF or staff.company_id != report.company_id:
-        raise PermissionDenied(_("Only this platform's enforcement staff can do that."))
 
 
 def acknowledge_report(*, report: Report, staff: User) -> Report:
     with transaction.atomic():
         report = _locked(report)
-        _require_company_staff(report, staff)
+        actions.ensure_may(report, staff, actions.ACKNOWLEDGE)
         if report.status == ReportStatus.ACKNOWLEDGED:
             return report
-        _require_state(report, ReportStatus.FORWARDED)
+        _require_state(report, *actions.STATES[actions.ACKNOWLEDGE])
         report.status = ReportStatus.ACKNOWLEDGED
         report.acknowledged_at = timezone.now()
         report.save(update_fields=["status", "acknowledged_at", "updated_at"])
@@ -503,13 +444,13 @@ def acknowledge_report(*, report: Report, staff: User) -> Report:
 def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
     """The company says what it did; that closes the report and the volunteer is told."""
     if outcome not in Outcome.values:
-        raise TransitionError(_("Choose an outcome."))
+        raise InvalidState(_("Choose an outcome."))
     if outcome == Outcome.OTHER and not note.strip():
-        raise TransitionError(_("Describe the outcome in the note."))
+        raise InvalidState(_("Describe the outcome in the note."))
     with transaction.atomic():
         report = _locked(report)
-        _require_company_staff(report, staff)
-        _require_state(report, ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED)
+        actions.ensure_may(report, staff, actions.OUTCOME)
+        _require_state(report, *actions.STATES[actions.OUTCOME])
         previous = report.status
         now = timezone.now()
         report.status = ReportStatus.CLOSED

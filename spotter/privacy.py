@@ -18,6 +18,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from .audit import record_event
+from .errors import NotAllowed
 from .models import AuditEvent, Role, User
 
 FORMER_VOLUNTEER = "former volunteer"
@@ -35,10 +36,6 @@ _SKIP_MODELS = {
     ("mfa", "authenticator"),
     ("admin", "logentry"),
 }
-
-
-class AccountClosureError(Exception):
-    """The account cannot be closed this way; the message says why."""
 
 
 def anonymised_email(user: User) -> str:
@@ -190,7 +187,7 @@ def record_export(*, user: User) -> None:
 def close_account(*, user: User, actor: User | None = None) -> User:
     """Anonymise a volunteer's account; their reports stay, shown as "former volunteer"."""
     if user.role != Role.VOLUNTEER:
-        raise AccountClosureError(
+        raise NotAllowed(
             "Only volunteer accounts are closed this way; ask an admin to close staff accounts."
         )
     with transaction.atomic():

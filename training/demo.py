@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spotter.errors import InvalidState
 from spotter.models import User
 
 from . import selectors, services
@@ -26,7 +27,5 @@ def certify_demo_volunteer(user: User) -> None:
     for slug in ("core", "elephants"):
         module = Module.objects.filter(slug=slug).first()
         if module is None:
-            raise services.TrainingError(
-                f"Training module {slug!r} is missing: run load_training first."
-            )
+            raise InvalidState(f"Training module {slug!r} is missing: run load_training first.")
         pass_quiz(user, module)

@@ -19,6 +19,7 @@ from spotter.permissions import (
 )
 
 from .. import limits, selectors
+from ..actions import allowed_actions
 from ..models import Evidence
 from ..notices import read_evidence_token
 
@@ -43,6 +44,7 @@ def detail(request, reference):
             "timeline": selectors.report_timeline(report),
             "show_identity": can_see_volunteer_identity(user, report),
             "is_owner": report.volunteer_id == user.pk,
+            "actions": allowed_actions(report, user),
         },
     )
 

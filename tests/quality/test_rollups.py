@@ -8,6 +8,7 @@ from quality.facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
 from quality.models import PeriodCount, ReportFacts, VolunteerTally
 from reports import services
 from reports.models import Report, ReportStatus
+from spotter.errors import SpotterError
 from spotter.models import Role
 from tests import factories
 
@@ -157,6 +158,6 @@ def test_counters_split_by_region_and_platform(company, other_company, make_volu
 def test_rolled_back_transition_leaves_counters_alone(company, volunteer, expert):
     report = factories.make_report(volunteer)
     before = counter_snapshot()
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.confirm_report(report=report, expert=expert)  # not claimed
     assert counter_snapshot() == before
