@@ -93,8 +93,6 @@ _WHO = {
 
 def refusal(report: Report, user: User, action: str) -> str | None:
     """Why ``user`` may not take ``action`` on ``report`` whatever its state, or None."""
-    if not user.is_authenticated or not user.is_active:
-        return _("Sign in to do that.")
     return _WHO[action](report, user)
 
 
@@ -106,6 +104,8 @@ def ensure_may(report: Report, user: User, action: str) -> None:
 
 def allowed_actions(report: Report, user: User) -> frozenset[str]:
     """The actions ``user`` may take on ``report`` now (who and state)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
     return frozenset(
         action
         for action in ACTIONS

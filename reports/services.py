@@ -419,8 +419,6 @@ def forward_report(*, report: Report, actor: User | None = None) -> Report:
     return report
 
 
-
-
 def acknowledge_report(*, report: Report, staff: User) -> Report:
     with transaction.atomic():
         report = _locked(report)
