@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from spotter.errors import InvalidInput
+from spotter.errors import InvalidInput, SpotterError
 from spotter.text import clean_text
 
 from . import validation as rules
@@ -12,9 +12,11 @@ from .models import Outcome, ProductType, RejectionReason, Species
 from .validation import LANGUAGE_CHOICES, LISTING_FIELDS, ListingDetails
 
 
-def add_errors(form: forms.Form, exc: InvalidInput) -> None:
-    """Put each problem of a domain ``InvalidInput`` on its form field (None: above the form)."""
-    for name, messages in exc.errors.items():
+def add_errors(form: forms.Form, exc: SpotterError) -> None:
+    """Put a domain refusal on the form: each problem on the field it names, the rest above
+    the form."""
+    errors = exc.errors if isinstance(exc, InvalidInput) else {exc.field: exc.messages}
+    for name, messages in errors.items():
         form.add_error(name if name in form.fields else None, messages)
 
 

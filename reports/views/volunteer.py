@@ -11,7 +11,7 @@ from spotter.permissions import access_report
 
 from .. import selectors, services
 from ..actions import RESUBMIT, allowed_actions
-from ..forms import ResubmitReportForm, SubmitReportForm
+from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus
 from ..validation import LISTING_FIELDS
 
@@ -47,7 +47,7 @@ def submit(request):
                 image_names=form.image_names,
             )
         except SpotterError as exc:
-            form.add_error(None, str(exc))
+            add_errors(form, exc)
         else:
             if report.status == ReportStatus.DUPLICATE:
                 messages.info(
@@ -124,7 +124,7 @@ def resubmit(request, reference):
                 image_names=form.image_names,
             )
         except SpotterError as exc:
-            form.add_error(None, str(exc))
+            add_errors(form, exc)
         else:
             messages.success(request, _("Thank you: the report is back in the expert queue."))
             return redirect("reports:detail", reference=reference)
