@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotter.audit import record_event
+from spotter.errors import InvalidInput, LimitReached, NotAllowed
 from spotter.models import User
 from spotter.text import clean_text
 
@@ -27,10 +28,6 @@ MAX_ACTIVE_TOKENS = 10
 # last_used_at is refreshed at most this often, so a busy integration does not write a row
 # on every request.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
-
-
-class TokenError(ValueError):
-    """The token cannot be created or revoked; the message is shown to the user."""
 
 
 def hash_token(raw: str) -> str:
@@ -46,12 +43,14 @@ def create_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Return the new token row and the token itself (the only time it exists in clear)."""
     name = clean_text(name, multiline=False)[:80]
     if not name:
-        raise TokenError(_("Give the token a name, e.g. the tool that will use it."))
+        raise InvalidInput(
+            _("Give the token a name, e.g. the tool that will use it."), field="name"
+        )
     with transaction.atomic():
         # Lock the owner's row so two concurrent requests cannot both pass the limit.
         User.objects.select_for_update().filter(pk=user.pk).first()
         if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
-            raise TokenError(
+            raise LimitReached(
                 _("You already have %(n)d active tokens; revoke one first.")
                 % {"n": MAX_ACTIVE_TOKENS}
             )
@@ -70,7 +69,7 @@ def revoke_token(*, token: ApiToken, actor: User) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.user_id != actor.pk and not actor.is_programme_admin:
-            raise TokenError(_("This is not your token."))
+            raise NotAllowed(_("This is not your token."))
         if token.revoked_at is not None:
             return token  # revoking twice is harmless
         token.revoked_at = timezone.now()

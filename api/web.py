@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from spotter.errors import SpotterError
+
 from .models import ApiToken
-from .tokens import TokenError, create_token, revoke_token
+from .tokens import create_token, revoke_token
 
 
 @never_cache
@@ -19,7 +21,7 @@ from .tokens import TokenError, create_token, revoke_token
 def token_create(request):
     try:
         token, raw = create_token(user=request.user, name=request.POST.get("name", ""))
-    except TokenError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
         return redirect("profile")
     # Shown in this response only; it is never stored or displayed again.
@@ -32,7 +34,7 @@ def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     try:
         revoke_token(token=token, actor=request.user)
-    except TokenError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

@@ -36,7 +36,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from reports.evidence import EvidenceError, process_image  # noqa: E402
+from reports.evidence import process_image  # noqa: E402
+from spotter.errors import InvalidInput  # noqa: E402
 
 
 def screenshot_png(side: int, seed: int = 1) -> bytes:
@@ -72,7 +73,7 @@ def main() -> None:
             try:
                 process_image(data, f"{side}.png")
                 outcome = "accepted"
-            except EvidenceError as exc:
+            except InvalidInput as exc:
                 outcome = f"refused: {exc}"
             timings.append(time.perf_counter() - start)
         print(

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import Report, Verdict
-from reports.services import PermissionDenied, TransitionError
 from spotter.audit import record_event
+from spotter.errors import InvalidState, NotAllowed
 from spotter.models import Role, User
 
 from . import blind, rollups
@@ -65,7 +65,7 @@ def second_review_problem(review: SecondReview, expert: User) -> str | None:
 
 def _check_verdict(verdict: str) -> None:
     if verdict not in ReviewVerdict.values:
-        raise TransitionError(_("Choose confirm or reject."))
+        raise InvalidState(_("Choose confirm or reject."))
 
 
 def submit_second_review(
@@ -77,9 +77,9 @@ def submit_second_review(
         review = SecondReview.objects.select_for_update().select_related("report").get(pk=review.pk)
         problem = second_review_problem(review, expert)
         if problem:
-            raise PermissionDenied(problem)
+            raise NotAllowed(problem)
         if review.status != SecondReviewStatus.PENDING:
-            raise TransitionError(_("This case already has its second review."))
+            raise InvalidState(_("This case already has its second review."))
         agrees = verdict == review.first_verdict
         review.second_expert = expert
         review.second_verdict = verdict
@@ -130,14 +130,14 @@ def decide_escalation(
     own verdict (that would be a report transition of its own)."""
     _check_verdict(verdict)
     if not note.strip():
-        raise TransitionError(_("Explain the final call in the note."))
+        raise InvalidState(_("Explain the final call in the note."))
     with transaction.atomic():
         review = SecondReview.objects.select_for_update().select_related("report").get(pk=review.pk)
         problem = senior_problem(review, senior)
         if problem:
-            raise PermissionDenied(problem)
+            raise NotAllowed(problem)
         if review.status != SecondReviewStatus.ESCALATED:
-            raise TransitionError(_("This case is not waiting for a senior expert."))
+            raise InvalidState(_("This case is not waiting for a senior expert."))
         review.senior_expert = senior
         review.senior_verdict = verdict
         review.senior_note = note.strip()
@@ -170,12 +170,12 @@ def accept_lead_spotter(*, volunteer: User) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=volunteer.pk)
         if user.role != Role.VOLUNTEER:
-            raise PermissionDenied(_("Only volunteers can become lead spotters."))
+            raise NotAllowed(_("Only volunteers can become lead spotters."))
         if user.is_lead_spotter:
             return user
         offer = lead_spotter_offer(user)
         if not offer.eligible:
-            raise TransitionError(offer.reason)
+            raise InvalidState(offer.reason)
         user.is_lead_spotter = True
         user.save(update_fields=["is_lead_spotter"])
         record_event(

@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from spotter.errors import SpotterError
+
 from . import forwarding, webhooks
 from .models import (
     Delivery,
@@ -210,14 +212,14 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Forward confirmed reports to their company"))
     def forward_confirmed(self, request, queryset):
-        from .services import TransitionError, forward_report
+        from .services import forward_report
 
         done = 0
         for report in queryset.filter(status=ReportStatus.CONFIRMED):
             try:
                 forward_report(report=report, actor=request.user)
                 done += 1
-            except TransitionError as exc:
+            except SpotterError as exc:
                 self.message_user(request, f"{report.reference}: {exc}", messages.WARNING)
         self.message_user(request, _("%(n)d report(s) forwarded.") % {"n": done})
 

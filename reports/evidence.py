@@ -13,7 +13,8 @@ Uploaded files are hostile until proven otherwise. In order:
 5. what viewers get is a brand-new 8-bit PNG written from the pixels alone — no EXIF/GPS, ICC,
    XMP, text chunks or comments. The original bytes are kept apart, for admins, with SHA-256.
 
-Every failure is an ``EvidenceError`` whose message names the file and says what is wrong.
+Every failure is a ``spotter.errors.InvalidInput`` on the ``screenshots`` field whose message
+names the file and says what is wrong.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from spotter.errors import InvalidInput
 from spotter.text import clean_text
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -42,8 +44,9 @@ MAX_SIDE = 30_000
 _PADDING = frozenset(b"\x00")
 
 
-class EvidenceError(ValueError):
-    """The file cannot be accepted as evidence; the message says why, for the user."""
+def _refused(message: str | list[str]) -> InvalidInput:
+    """The file(s) cannot be accepted as evidence; the message says why, for the user."""
+    return InvalidInput(message, field="screenshots")
 
 
 @dataclass
@@ -149,22 +152,22 @@ def process_image(data: bytes, name: str = "") -> ProcessedImage:
     label = name or _("the file")
     max_bytes = settings.EVIDENCE_MAX_FILE_BYTES
     if not data:
-        raise EvidenceError(_("%(name)s is empty.") % {"name": label})
+        raise _refused(_("%(name)s is empty.") % {"name": label})
     if len(data) > max_bytes:
-        raise EvidenceError(
+        raise _refused(
             _("%(name)s is larger than %(mb)d MB.") % {"name": label, "mb": max_bytes // 1_048_576}
         )
     declared = sniff_format(data[:16])
     if declared is None:
-        raise EvidenceError(_("%(name)s is not a JPEG, PNG or WebP image.") % {"name": label})
+        raise _refused(_("%(name)s is not a JPEG, PNG or WebP image.") % {"name": label})
 
     end = image_end(data, declared)
     if end is None:
-        raise EvidenceError(
+        raise _refused(
             _("%(name)s is damaged or not a readable image (it is cut short).") % {"name": label}
         )
     if _has_trailing_data(data, end):
-        raise EvidenceError(
+        raise _refused(
             _(
                 "%(name)s has extra data hidden after the end of the image; upload the "
                 "screenshot exactly as saved by your screenshot tool."
@@ -183,18 +186,14 @@ def process_image(data: bytes, name: str = "") -> ProcessedImage:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 clean = ImageOps.exif_transpose(image)
-    except EvidenceError:
+    except InvalidInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise EvidenceError(_("%(name)s has too many pixels.") % {"name": label}) from exc
+        raise _refused(_("%(name)s has too many pixels.") % {"name": label}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise EvidenceError(
-            _("%(name)s is damaged or not a readable image.") % {"name": label}
-        ) from exc
+        raise _refused(_("%(name)s is damaged or not a readable image.") % {"name": label}) from exc
     except Exception as exc:  # noqa: BLE001 — Pillow plugins raise assorted errors on junk
-        raise EvidenceError(
-            _("%(name)s is damaged or not a readable image.") % {"name": label}
-        ) from exc
+        raise _refused(_("%(name)s is damaged or not a readable image.") % {"name": label}) from exc
 
     clean_bytes, extension = _reencode(clean)
     return ProcessedImage(
@@ -212,17 +211,17 @@ def process_image(data: bytes, name: str = "") -> ProcessedImage:
 def _check_header(probe: Image.Image, declared: str, label: str, max_pixels: int) -> None:
     """Checks on what Pillow read from the header alone, before any pixel is decoded."""
     if probe.format != declared:
-        raise EvidenceError(_("%(name)s does not match its image format.") % {"name": label})
+        raise _refused(_("%(name)s does not match its image format.") % {"name": label})
     width, height = probe.size
     if width < 1 or height < 1:
-        raise EvidenceError(_("%(name)s has no pixels.") % {"name": label})
+        raise _refused(_("%(name)s has no pixels.") % {"name": label})
     if width > MAX_SIDE or height > MAX_SIDE or width * height > max_pixels:
-        raise EvidenceError(
+        raise _refused(
             _("%(name)s has too many pixels (%(w)d × %(h)d; at most %(mp)d megapixels).")
             % {"name": label, "w": width, "h": height, "mp": max_pixels // 1_000_000}
         )
     if getattr(probe, "is_animated", False) or getattr(probe, "n_frames", 1) > 1:
-        raise EvidenceError(
+        raise _refused(
             _("%(name)s is animated; upload a still screenshot (PNG, JPEG or WebP).")
             % {"name": label}
         )
@@ -251,31 +250,24 @@ def _reencode(image: Image.Image) -> tuple[bytes, str]:
     return out.getvalue(), "png"
 
 
-class ScreenshotsError(ValueError):
-    """One or more uploads were refused; ``messages`` says why, one line per problem."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
 def process_uploads(
     files, *, existing: int = 0, minimum: int = 1
 ) -> list[tuple[ProcessedImage, str]]:
     """Check a report's screenshot uploads (count, total and per-file size, content) and
-    return each processed image with its cleaned file name. Shared by the form and the API."""
+    return each processed image with its cleaned file name. Shared by the form and the API;
+    every problem is listed (one line each) in one ``InvalidInput``."""
     total = len(files) + existing
     if total < minimum:
-        raise ScreenshotsError([_("Attach at least one screenshot of the listing.")])
+        raise _refused([_("Attach at least one screenshot of the listing.")])
     if total > settings.EVIDENCE_MAX_FILES:
-        raise ScreenshotsError(
+        raise _refused(
             [
                 _("A report holds at most %(max)d screenshots.")
                 % {"max": settings.EVIDENCE_MAX_FILES}
             ]
         )
     if sum(f.size for f in files) > settings.EVIDENCE_MAX_REPORT_BYTES:
-        raise ScreenshotsError(
+        raise _refused(
             [
                 _("The screenshots together are larger than %(mb)d MB.")
                 % {"mb": settings.EVIDENCE_MAX_REPORT_BYTES // 1_048_576}
@@ -292,8 +284,8 @@ def process_uploads(
             continue
         try:
             processed.append((process_image(upload.read(), name), name))
-        except EvidenceError as exc:
+        except InvalidInput as exc:
             errors.append(str(exc))
     if errors:
-        raise ScreenshotsError(errors)
+        raise _refused(errors)
     return processed

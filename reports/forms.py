@@ -1,32 +1,23 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spotter.errors import InvalidInput, SpotterError
 from spotter.text import clean_text
 
-from .evidence import ScreenshotsError, process_uploads
+from . import validation as rules
+from .evidence import process_uploads
 from .models import Outcome, ProductType, RejectionReason, Species
-from .services import ListingDetails
-from .urlnorm import MAX_URL_LENGTH, ListingURLError, normalize_listing_url
+from .validation import LANGUAGE_CHOICES, LISTING_FIELDS, ListingDetails
 
-LANGUAGE_CHOICES = [
-    ("", _("Not sure")),
-    ("en", _("English")),
-    ("zh", _("Chinese")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("de", _("German")),
-    ("ja", _("Japanese")),
-    ("vi", _("Vietnamese")),
-    ("th", _("Thai")),
-    ("id", _("Indonesian")),
-    ("sw", _("Swahili")),
-    ("other", _("Other")),
-]
+
+def add_errors(form: forms.Form, exc: SpotterError) -> None:
+    """Put a domain refusal on the form: each problem on the field it names, the rest above
+    the form."""
+    errors = exc.errors if isinstance(exc, InvalidInput) else {exc.field: exc.messages}
+    for name, messages in errors.items():
+        form.add_error(name if name in form.fields else None, messages)
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -64,14 +55,17 @@ def species_choices():
 
 
 class ListingForm(forms.Form):
-    """The listing details shared by submit and resubmit (needs-info) forms."""
+    """The listing details shared by submit and resubmit (needs-info) forms; the limits and
+    the rules are reports.validation's, the same as the API's."""
 
     listing_url = forms.CharField(
         label=_("Listing URL"),
-        max_length=MAX_URL_LENGTH,
+        max_length=rules.MAX_LENGTH["listing_url"],
         widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "off"}),
     )
-    listing_title = forms.CharField(label=_("Listing title"), max_length=300)
+    listing_title = forms.CharField(
+        label=_("Listing title"), max_length=rules.MAX_LENGTH["listing_title"]
+    )
     species = forms.TypedChoiceField(
         label=_("Species"),
         required=False,
@@ -81,7 +75,7 @@ class ListingForm(forms.Form):
     )
     species_other = forms.CharField(
         label=_("Unknown / other species"),
-        max_length=200,
+        max_length=rules.MAX_LENGTH["species_other"],
         required=False,
         help_text=_("If the species is not in the catalogue or you are unsure, describe it."),
     )
@@ -92,7 +86,7 @@ class ListingForm(forms.Form):
     )
     listing_text = forms.CharField(
         label=_("Listing text (pasted)"),
-        max_length=10000,
+        max_length=rules.MAX_LENGTH["listing_text"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -100,86 +94,71 @@ class ListingForm(forms.Form):
         label=_("Listing language"), choices=LANGUAGE_CHOICES, required=False
     )
     price = forms.DecimalField(
-        label=_("Price"), required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2
+        label=_("Price"),
+        required=False,
+        min_value=rules.PRICE_MIN,
+        max_digits=rules.PRICE_MAX_DIGITS,
+        decimal_places=rules.PRICE_DECIMAL_PLACES,
     )
     currency = forms.RegexField(
         label=_("Currency"),
-        regex=r"^[A-Za-z]{3}$",
+        regex=rules.CURRENCY_REGEX,
         required=False,
-        max_length=3,
-        error_messages={"invalid": _("Use a three-letter currency code such as USD, CNY or EUR.")},
+        max_length=rules.MAX_LENGTH["currency"],
+        error_messages={"invalid": rules.CURRENCY_INVALID},
     )
-    seller_handle = forms.CharField(label=_("Seller handle"), max_length=150, required=False)
+    seller_handle = forms.CharField(
+        label=_("Seller handle"), max_length=rules.MAX_LENGTH["seller_handle"], required=False
+    )
     quantity = forms.IntegerField(
-        label=_("Quantity"), required=False, min_value=1, max_value=1_000_000
+        label=_("Quantity"),
+        required=False,
+        min_value=rules.QUANTITY_MIN,
+        max_value=rules.QUANTITY_MAX,
     )
-    listing_location = forms.CharField(label=_("Location shown"), max_length=200, required=False)
+    listing_location = forms.CharField(
+        label=_("Location shown"), max_length=rules.MAX_LENGTH["listing_location"], required=False
+    )
     notes = forms.CharField(
         label=_("Notes for the expert"),
-        max_length=5000,
+        max_length=rules.MAX_LENGTH["notes"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    single_line_fields = ("listing_title", "species_other", "seller_handle", "listing_location")
-    multi_line_fields = ("listing_text", "notes")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["species"].choices = [("", _("— choose a species —"))] + species_choices()
 
     def clean_listing_url(self):
-        value = self.cleaned_data["listing_url"].strip()
         try:
-            self.normalized_url = normalize_listing_url(value)
-        except ListingURLError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            value, self.normalized_url = rules.clean_listing_url(self.cleaned_data["listing_url"])
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.messages) from exc
         return value
 
     def clean_currency(self):
-        return (self.cleaned_data.get("currency") or "").upper()
+        return rules.clean_currency(self.cleaned_data.get("currency"))
 
     def clean(self):
         data = super().clean()
-        for name in self.single_line_fields:
-            if name in data:
-                data[name] = clean_text(data[name], multiline=False)
-        for name in self.multi_line_fields:
-            if name in data:
-                data[name] = clean_text(data[name])
-        if "listing_title" in data and not data["listing_title"]:
-            self.add_error("listing_title", _("This field is required."))
         species_id = data.get("species")
         data["species_obj"] = None
         if species_id:
             data["species_obj"] = Species.objects.filter(pk=species_id).first()
             if data["species_obj"] is None:
                 self.add_error("species", _("Choose a species from the catalogue."))
-        elif not data.get("species_other"):
-            self.add_error(
-                "species_other",
-                _("Choose a species, or describe it here if it is unknown or not listed."),
-            )
-        if data.get("price") is not None and not data.get("currency"):
-            self.add_error("currency", _("Give the currency of the price."))
+        try:
+            rules.clean_listing(data)
+        except InvalidInput as exc:
+            add_errors(self, exc)
         return data
 
     def listing_details(self) -> ListingDetails:
-        data = self.cleaned_data
+        data = {**self.cleaned_data, "species": self.cleaned_data["species_obj"]}
         return ListingDetails(
             listing_url=data["listing_url"],
-            listing_title=data["listing_title"],
-            product_type=data["product_type"],
-            species=data["species_obj"],
-            species_other=data.get("species_other", ""),
-            listing_text=data.get("listing_text", ""),
-            listing_language=data.get("listing_language", ""),
-            price=data.get("price"),
-            currency=data.get("currency", ""),
-            seller_handle=data.get("seller_handle", ""),
-            quantity=data.get("quantity"),
-            listing_location=data.get("listing_location", ""),
-            notes=data.get("notes", ""),
+            **{name: data[name] for name in LISTING_FIELDS if name in data},
         )
 
 
@@ -202,7 +181,7 @@ class ScreenshotsMixin(forms.Form):
             processed = process_uploads(
                 files, existing=self.existing_screenshots(), minimum=self.min_screenshots
             )
-        except ScreenshotsError as exc:
+        except InvalidInput as exc:
             raise forms.ValidationError(exc.messages) from exc
         self.processed_images = [image for image, _name in processed]
         self.image_names = [name for _image, name in processed]

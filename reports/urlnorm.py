@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import tldextract
 from django.utils.translation import gettext as _
 
+from spotter.errors import InvalidInput
+
 MAX_URL_LENGTH = 2000
 
 # Offline extractor: an empty suffix_list_urls tuple makes tldextract use its bundled snapshot.
@@ -56,8 +58,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
-class ListingURLError(ValueError):
+def _refused(message: str) -> InvalidInput:
     """The URL cannot be a listing URL; the message says why, for the user."""
+    return InvalidInput(message, field="listing_url")
 
 
 @dataclass(frozen=True)
@@ -75,39 +78,37 @@ def _is_tracking(name: str) -> bool:
 def normalize_listing_url(raw: str) -> NormalizedURL:
     raw = (raw or "").strip()
     if not raw:
-        raise ListingURLError(_("Enter the listing's URL."))
+        raise _refused(_("Enter the listing's URL."))
     if len(raw) > MAX_URL_LENGTH:
-        raise ListingURLError(
+        raise _refused(
             _("The URL is too long (at most %(max)d characters).") % {"max": MAX_URL_LENGTH}
         )
     # Control, format (bidi overrides, zero-width), separator and lone surrogate characters can
     # disguise where a link goes, or crash encoders further on.
     if any(ch in " \x7f" or unicodedata.category(ch)[0] in "CZ" for ch in raw):
-        raise ListingURLError(_("The URL contains spaces or control characters."))
+        raise _refused(_("The URL contains spaces or control characters."))
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as exc:
-        raise ListingURLError(_("This is not a valid URL.")) from exc
+        raise _refused(_("This is not a valid URL.")) from exc
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise ListingURLError(_("Only http:// and https:// listing URLs are accepted."))
+        raise _refused(_("Only http:// and https:// listing URLs are accepted."))
     if parts.username is not None or parts.password is not None:
-        raise ListingURLError(_("URLs containing a user name or password are not accepted."))
+        raise _refused(_("URLs containing a user name or password are not accepted."))
     hostname = (parts.hostname or "").rstrip(".")
     if not hostname:
-        raise ListingURLError(_("The URL has no host name."))
+        raise _refused(_("The URL has no host name."))
     try:
         host = hostname.encode("idna").decode("ascii").lower()
     except UnicodeError as exc:
-        raise ListingURLError(_("The URL's host name is not a valid domain name.")) from exc
+        raise _refused(_("The URL's host name is not a valid domain name.")) from exc
     if not all(_HOST_LABEL.match(label) for label in host.split(".")):
-        raise ListingURLError(_("The URL's host name is not a valid domain name."))
+        raise _refused(_("The URL's host name is not a valid domain name."))
     extracted = _extract(host)
     if not extracted.suffix or not extracted.domain:
-        raise ListingURLError(
-            _("The URL must name a public website (a domain such as example.com).")
-        )
+        raise _refused(_("The URL must name a public website (a domain such as example.com)."))
     registrable = extracted.top_domain_under_public_suffix.lower()
 
     netloc = host

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import privacy, services
+from .errors import SpotterError
 from .models import AuditEvent, User
 
 # The admin has no password form of its own: allauth's decorator sends anonymous visitors to
@@ -93,7 +94,7 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             try:
                 privacy.close_account(user=user, actor=request.user)
-            except privacy.AccountClosureError as exc:
+            except SpotterError as exc:
                 self.message_user(request, f"{user.pk}: {exc}", messages.WARNING)
             else:
                 closed += 1

@@ -1,50 +1,80 @@
-"""The site's error views (``handler400`` … ``handler500`` in spotter/urls.py).
+"""The domain errors: what a service refuses, and why, in words for the user.
 
-Pages get Django's own error pages. Under ``/api/`` every error Django answers itself — a
-request with too many fields (``DATA_UPLOAD_MAX_NUMBER_FIELDS``), a body over
-``DATA_UPLOAD_MAX_MEMORY_SIZE``, a bad Host, a 404 or 500 outside a DRF view — is JSON in the
-API's error shape instead (DRF views answer their own errors through api.exceptions).
+Every service of every app raises one of these; nothing else reaches a user. The class says what
+kind of refusal it is, so each door answers it the same way without knowing the service: pages
+show the message (a form puts an ``InvalidInput`` on its ``field``), and the API turns the class
+into an HTTP status in one place, api/exceptions.py (``NotAllowed`` 403, ``InvalidState`` 409,
+``InvalidInput`` 400 naming the field, ``LimitReached`` 429 with ``Retry-After``).
+
+The HTTP error *views* (handler400 … handler500) are in spotter/error_views.py.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.utils.translation import gettext as _
-from django.views import defaults
-
-from .middleware import api_error
+from collections.abc import Sequence
 
 
-def is_api(request) -> bool:
-    return request.path_info.startswith("/api/")
+class SpotterError(Exception):
+    """A refusal the user is told about. ``message`` is one line or a list of lines (e.g. one
+    per refused screenshot); ``field`` names the input it is about (None: the request as a
+    whole); ``code`` is the machine-readable reason the API returns."""
+
+    code = "error"
+
+    def __init__(
+        self, message: str | Sequence[str], *, field: str | None = None, code: str | None = None
+    ):
+        self.messages = [str(message)] if isinstance(message, str) else [str(m) for m in message]
+        self.field = field
+        if code is not None:
+            self.code = code
+        super().__init__("; ".join(self.messages))
 
 
-def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
-    if not is_api(request):
-        return defaults.bad_request(request, exception, template_name)
-    if isinstance(exception, RequestDataTooBig):
-        return api_error(_("The request body is too large."), "request_too_large", 413)
-    if isinstance(exception, TooManyFieldsSent):
-        return api_error(_("The request has too many fields."), "too_many_fields", 400)
-    if isinstance(exception, TooManyFilesSent):
-        return api_error(_("The request has too many files."), "too_many_files", 400)
-    return api_error(_("Bad request."), "bad_request", 400)
+class NotAllowed(SpotterError):
+    """This user may not do this at all (whatever the state)."""
+
+    code = "permission_denied"
 
 
-def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPLATE_NAME):
-    if not is_api(request):
-        return defaults.permission_denied(request, exception, template_name)
-    message = _("You do not have permission to perform this action.")
-    return api_error(message, "permission_denied", 403)
+class InvalidState(SpotterError):
+    """Not possible now: the object's current state does not allow it."""
+
+    code = "invalid_transition"
 
 
-def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
-    if not is_api(request):
-        return defaults.page_not_found(request, exception, template_name)
-    return api_error(_("Not found."), "not_found", 404)
+class InvalidInput(SpotterError):
+    """What was sent is not acceptable; ``errors`` maps each field (None: no one field) to its
+    messages, so one refusal can name several fields at once (see ``combine``)."""
+
+    code = "invalid"
+
+    def __init__(
+        self,
+        message: str | Sequence[str],
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: dict[str | None, list[str]] | None = None,
+    ):
+        super().__init__(message, field=field, code=code)
+        self.errors = errors if errors is not None else {field: self.messages}
+
+    @classmethod
+    def combine(cls, problems: Sequence[InvalidInput]) -> InvalidInput:
+        """One error carrying every problem, each still on its own field."""
+        errors: dict[str | None, list[str]] = {}
+        for problem in problems:
+            for name, messages in problem.errors.items():
+                errors.setdefault(name, []).extend(messages)
+        return cls([m for messages in errors.values() for m in messages], errors=errors)
 
 
-def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    if not is_api(request):
-        return defaults.server_error(request, template_name)
-    return api_error(_("Server error."), "server_error", 500)
+class LimitReached(SpotterError):
+    """A limit is used up; ``retry_after`` (seconds) says when it frees up, if it does."""
+
+    code = "throttled"
+
+    def __init__(self, message: str | Sequence[str], *, retry_after: int | None = None, **kw):
+        super().__init__(message, **kw)
+        self.retry_after = retry_after

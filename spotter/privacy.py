@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .audit import record_event
+from .errors import NotAllowed
 from .models import AuditEvent, Role, User
 
 FORMER_VOLUNTEER = "former volunteer"
@@ -58,10 +59,6 @@ personal_data_registry: dict[str, PersonalData] = {}
 
 def register_personal_data(entry: PersonalData) -> None:
     personal_data_registry[entry.app_label] = entry
-
-
-class AccountClosureError(Exception):
-    """The account cannot be closed this way; the message says why."""
 
 
 def anonymised_email(user: User) -> str:
@@ -169,7 +166,7 @@ def record_export(*, user: User) -> None:
 def close_account(*, user: User, actor: User | None = None) -> User:
     """Anonymise a volunteer's account; their reports stay, shown as "former volunteer"."""
     if user.role != Role.VOLUNTEER:
-        raise AccountClosureError(
+        raise NotAllowed(
             "Only volunteer accounts are closed this way; ask an admin to close staff accounts."
         )
     with transaction.atomic():

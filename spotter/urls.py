@@ -5,11 +5,11 @@ from reports.views.package import package_public_key
 
 from . import views
 
-# Django's error pages for pages; JSON in the API's error shape under /api/ (spotter.errors).
-handler400 = "spotter.errors.bad_request"
-handler403 = "spotter.errors.permission_denied"
-handler404 = "spotter.errors.page_not_found"
-handler500 = "spotter.errors.server_error"
+# Django's error pages for pages; JSON in the API's error shape under /api/ (spotter.error_views).
+handler400 = "spotter.error_views.bad_request"
+handler403 = "spotter.error_views.permission_denied"
+handler404 = "spotter.error_views.page_not_found"
+handler500 = "spotter.error_views.server_error"
 
 admin.site.site_header = "Cyber Spotter administration"
 admin.site.site_title = "Cyber Spotter"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from reports.demo import DEMO_ACCOUNTS, create_demo_accounts, create_demo_reports
+from spotter.errors import InvalidState
 from spotter.models import User
 
 from . import selectors, services
@@ -42,7 +43,5 @@ def certify_demo_volunteer(user: User) -> None:
     for slug in ("core", "elephants"):
         module = Module.objects.filter(slug=slug).first()
         if module is None:
-            raise services.TrainingError(
-                f"Training module {slug!r} is missing: run load_training first."
-            )
+            raise InvalidState(f"Training module {slug!r} is missing: run load_training first.")
         pass_quiz(user, module)

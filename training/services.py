@@ -19,18 +19,11 @@ from django.utils.translation import gettext as _
 
 from reports.models import RejectionReason, Report, Verdict
 from spotter.audit import record_event
+from spotter.errors import InvalidState, NotAllowed
 from spotter.models import Role, User
 
 from .models import AttemptAnswer, Certificate, Choice, Module, Question, QuestionKind, QuizAttempt
 from .selectors import REFRESHER_DAYS, visible_questions
-
-
-class TrainingError(Exception):
-    """The requested change is not allowed; the message is shown to the user."""
-
-
-class PermissionDenied(TrainingError):
-    """The user may not do this at all."""
 
 
 @dataclass
@@ -47,7 +40,7 @@ def validity_start(now: datetime) -> datetime:
 def start_attempt(*, user: User, module: Module) -> QuizAttempt:
     """Continue the learner's open attempt of ``module``, or draw a new one."""
     if not module.is_published:
-        raise TrainingError(_("This module is not available."))
+        raise InvalidState(_("This module is not available."))
     with transaction.atomic():
         # Lock the learner's row so two tabs opening the quiz at once get the same attempt.
         User.objects.select_for_update().filter(pk=user.pk).first()
@@ -61,7 +54,7 @@ def start_attempt(*, user: User, module: Module) -> QuizAttempt:
         questions = visible_questions(user, Question.objects.filter(module=module, is_active=True))
         bank = list(questions.values_list("pk", flat=True))
         if not bank:
-            raise TrainingError(_("This module has no questions yet."))
+            raise InvalidState(_("This module has no questions yet."))
         rng = random.SystemRandom()
         drawn = rng.sample(bank, min(module.questions_per_quiz, len(bank)))
         choices: dict[int, list[int]] = {pk: [] for pk in drawn}
@@ -101,7 +94,7 @@ def submit_attempt(*, attempt: QuizAttempt, user: User, answers: dict[int, int])
             QuizAttempt.objects.select_for_update().select_related("module").get(pk=attempt.pk)
         )
         if attempt.user_id != user.pk:
-            raise PermissionDenied(_("This is not your quiz."))
+            raise NotAllowed(_("This is not your quiz."))
         if attempt.is_submitted:
             return Submission(attempt=attempt, already_submitted=True)
         allowed = {row["q"]: set(row["c"]) for row in attempt.layout}
@@ -203,7 +196,7 @@ def maybe_certify(user: User, *, now: datetime | None = None) -> Certificate | N
 
 def revoke_certificate(*, certificate: Certificate, actor: User, reason: str = "") -> Certificate:
     if not actor.is_programme_admin:
-        raise PermissionDenied(_("Only coalition admins can revoke certificates."))
+        raise NotAllowed(_("Only coalition admins can revoke certificates."))
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.revoked:
@@ -266,7 +259,7 @@ def create_practice_question(*, report: Report, expert: User) -> Question:
     The volunteer, the URL and the seller never reach the question; the screenshots are not
     copied either, because they show the seller and the page address."""
     if expert.role != Role.EXPERT:
-        raise PermissionDenied(_("Only experts can make practice questions."))
+        raise NotAllowed(_("Only experts can make practice questions."))
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -277,13 +270,13 @@ def create_practice_question(*, report: Report, expert: User) -> Question:
         if existing is not None:
             return existing
         if report.verdict not in (Verdict.CONFIRMED, Verdict.REJECTED):
-            raise TrainingError(_("Only decided reports can become practice questions."))
+            raise InvalidState(_("Only decided reports can become practice questions."))
         module = None
         if report.species is not None:
             module = Module.objects.filter(species_group_id=report.species.group_id).first()
         module = module or Module.objects.filter(is_core=True).first()
         if module is None:
-            raise TrainingError(_("There is no training module to add the question to."))
+            raise InvalidState(_("There is no training module to add the question to."))
         handles = [report.seller_handle.strip()]
         question = Question.objects.create(
             module=module,

@@ -10,6 +10,7 @@ from reports.models import Report
 from reports.permissions import access_report
 from spotter.converters import parse_id
 from spotter.decorators import role_required
+from spotter.errors import SpotterError
 from spotter.models import Role
 
 from . import selectors, services
@@ -123,7 +124,7 @@ def quiz(request, slug):
         return redirect("training:result", attempt_id=submission.attempt.pk)
     try:
         attempt = services.start_attempt(user=request.user, module=module)
-    except services.TrainingError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
         return redirect("training:module", slug=module.slug)
     return render(
@@ -166,7 +167,7 @@ def make_practice_question(request, reference):
     report = access_report(request.user, reference, Report.objects.select_related("species"))
     try:
         question = services.create_practice_question(report=report, expert=request.user)
-    except services.TrainingError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(

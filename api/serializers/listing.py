@@ -1,27 +1,22 @@
 """Input of a report (create, and edit while more information is needed).
 
-The rules are the submit form's (reports.forms.ListingForm): the same URL normalisation, text
-cleaning, species-or-description rule, currency rule and evidence processing, with errors
-naming the field."""
+The limits and rules are reports.validation's, the same as the submit form's: URL
+normalisation, text cleaning, species-or-description, price needs a currency, and the evidence
+processing; every refusal names its field."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from reports.evidence import ScreenshotsError, process_uploads
-from reports.forms import LANGUAGE_CHOICES
+from reports import validation as rules
+from reports.evidence import process_uploads
 from reports.models import ProductType, Report, Species
-from reports.services import LISTING_FIELDS, ListingDetails
-from reports.urlnorm import MAX_URL_LENGTH, ListingURLError, normalize_listing_url
-from spotter.text import clean_text
+from reports.validation import LANGUAGE_CHOICES, LISTING_FIELDS, ListingDetails
+from spotter.errors import InvalidInput
 
+from ..exceptions import validation_error
 from .fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
-
-SINGLE_LINE = ("listing_title", "species_other", "seller_handle", "listing_location")
-MULTI_LINE = ("listing_text", "notes")
 
 
 class ScreenshotsField(serializers.ListField):
@@ -30,10 +25,10 @@ class ScreenshotsField(serializers.ListField):
 
 class ListingInputSerializer(serializers.Serializer):
     listing_url = serializers.CharField(
-        max_length=MAX_URL_LENGTH,
+        max_length=rules.MAX_LENGTH["listing_url"],
         help_text="The listing's http(s) address; it is normalised and routed by its domain.",
     )
-    listing_title = serializers.CharField(max_length=300)
+    listing_title = serializers.CharField(max_length=rules.MAX_LENGTH["listing_title"])
     species = SafePrimaryKeyRelatedField(
         queryset=Species.objects.all(),
         allow_null=True,
@@ -41,43 +36,52 @@ class ListingInputSerializer(serializers.Serializer):
         help_text="Species id from /api/v1/species/; or leave empty and fill species_other.",
     )
     species_other = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
+        max_length=rules.MAX_LENGTH["species_other"], required=False, allow_blank=True, default=""
     )
     product_type = SafeSlugRelatedField(
         slug_field="slug", queryset=ProductType.objects.all(), help_text="Product type slug."
     )
     listing_text = serializers.CharField(
-        max_length=10000, required=False, allow_blank=True, default=""
+        max_length=rules.MAX_LENGTH["listing_text"], required=False, allow_blank=True, default=""
     )
     listing_language = serializers.ChoiceField(
         choices=LANGUAGE_CHOICES, required=False, allow_blank=True, default=""
     )
     price = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
+        max_digits=rules.PRICE_MAX_DIGITS,
+        decimal_places=rules.PRICE_DECIMAL_PLACES,
+        min_value=rules.PRICE_MIN,
         required=False,
         allow_null=True,
         default=None,
     )
     currency = serializers.RegexField(
-        r"^[A-Za-z]{3}$",
-        max_length=3,
+        rules.CURRENCY_REGEX,
+        max_length=rules.MAX_LENGTH["currency"],
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": _("Use a three-letter currency code such as USD, CNY or EUR.")},
+        error_messages={"invalid": rules.CURRENCY_INVALID},
     )
     seller_handle = serializers.CharField(
-        max_length=150, required=False, allow_blank=True, default=""
+        max_length=rules.MAX_LENGTH["seller_handle"], required=False, allow_blank=True, default=""
     )
     quantity = serializers.IntegerField(
-        min_value=1, max_value=1_000_000, required=False, allow_null=True, default=None
+        min_value=rules.QUANTITY_MIN,
+        max_value=rules.QUANTITY_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     listing_location = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
+        max_length=rules.MAX_LENGTH["listing_location"],
+        required=False,
+        allow_blank=True,
+        default="",
     )
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        max_length=rules.MAX_LENGTH["notes"], required=False, allow_blank=True, default=""
+    )
     screenshots = ScreenshotsField(
         help_text="1 to 5 JPEG, PNG or WebP screenshots of the listing (repeat the field).",
     )
@@ -88,51 +92,35 @@ class ListingInputSerializer(serializers.Serializer):
         return 0
 
     def validate_listing_url(self, value: str) -> str:
-        value = value.strip()
         try:
-            normalize_listing_url(value)
-        except ListingURLError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+            value, _normalized = rules.clean_listing_url(value)
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
     def validate_currency(self, value: str) -> str:
-        return (value or "").upper()
+        return rules.clean_currency(value)
 
     def validate_screenshots(self, files):
         try:
             return process_uploads(
                 files, existing=self.existing_screenshots(), minimum=self.min_screenshots
             )
-        except ScreenshotsError as exc:
+        except InvalidInput as exc:
             raise serializers.ValidationError(exc.messages) from exc
 
-    def merged(self, attrs: dict) -> dict:
-        """The values the report will have (edits start from the report's current values)."""
-        return attrs
+    def current(self) -> dict | None:
+        """The listing's values before this request (an edit starts from the report's)."""
+        return None
 
     def validate(self, attrs):
-        for name in SINGLE_LINE:
-            if name in attrs:
-                attrs[name] = clean_text(attrs[name], multiline=False)
-        for name in MULTI_LINE:
-            if name in attrs:
-                attrs[name] = clean_text(attrs[name])
-        if "listing_title" in attrs and not attrs["listing_title"]:
-            raise serializers.ValidationError({"listing_title": _("This field is required.")})
-        values = self.merged(attrs)
-        errors = {}
-        if not values.get("species") and not values.get("species_other"):
-            errors["species_other"] = _(
-                "Choose a species, or describe it here if it is unknown or not listed."
-            )
-        if values.get("price") is not None and not values.get("currency"):
-            errors["currency"] = _("Give the currency of the price.")
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+        try:
+            return rules.clean_listing(attrs, current=self.current())
+        except InvalidInput as exc:
+            raise validation_error(exc) from exc
 
     def listing_details(self, report: Report | None = None) -> ListingDetails:
-        values = self.merged(dict(self.validated_data))
+        values = {**(self.current() or {}), **self.validated_data}
         url = report.listing_url if report is not None else values["listing_url"]
         return ListingDetails(
             listing_url=url, **{name: values.get(name) for name in LISTING_FIELDS}
@@ -167,8 +155,6 @@ class ReportEditSerializer(ListingInputSerializer):
             )
         return super().validate(attrs)
 
-    def merged(self, attrs: dict) -> dict:
+    def current(self) -> dict | None:
         report = self.context["report"]
-        current = {name: getattr(report, name) for name in LISTING_FIELDS}
-        current.update({k: v for k, v in attrs.items() if k in LISTING_FIELDS})
-        return current
+        return {name: getattr(report, name) for name in LISTING_FIELDS}

@@ -15,11 +15,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from reports import services
-from reports.models import ReportStatus
+from reports.actions import RESUBMIT, allowed_actions
 from reports.permissions import visible_reports
 from reports.views import common as report_pages
+from spotter.errors import InvalidState
 
-from ..exceptions import Conflict
 from ..filters import ReportFilter
 from ..pagination import ReportCursorPagination
 from ..permissions import IsExpert, IsVolunteer
@@ -155,8 +155,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
-        if report.status != ReportStatus.NEEDS_INFO:
-            raise Conflict(_("This report is not waiting for more information."))
+        if RESUBMIT not in allowed_actions(report, request.user):
+            raise InvalidState(_("This report is not waiting for more information."))
         serializer = ReportEditSerializer(
             data=request.data,
             partial=True,

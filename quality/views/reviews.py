@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from reports.models import Evidence
-from reports.services import TransitionError
 from reports.views.common import _evidence_response
 from spotter.audit import record_event
 from spotter.decorators import role_required
+from spotter.errors import SpotterError
 from spotter.models import Role
 
 from .. import services
@@ -80,7 +80,7 @@ def case(request, pk: int):
                     verdict=form.cleaned_data["verdict"],
                     note=form.cleaned_data["note"],
                 )
-        except TransitionError as exc:
+        except SpotterError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.services import TransitionError
 from spotter.decorators import role_required
+from spotter.errors import SpotterError
 from spotter.models import Role
 
 from .. import services
@@ -29,7 +29,7 @@ def my_accuracy(request):
 def accept_lead_spotter(request):
     try:
         services.accept_lead_spotter(volunteer=request.user)
-    except TransitionError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Welcome, lead spotter! Thank you for your careful work."))

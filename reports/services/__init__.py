@@ -1,7 +1,8 @@
 """Every state change of a report, one function per transition.
 
-Each function follows the same steps: lock the row, check the current state (raise
-``TransitionError`` if the move is not allowed), save with ``update_fields``, then end with
+Each function follows the same steps: lock the row, check who may act
+(``reports.actions.ensure_may``) and the current state (``spotter.errors.InvalidState`` if the
+move is not allowed), save with ``update_fields``, then end with
 ``reports.events.report_transition``: the audit event and the one ``report_changed`` signal,
 inside the transaction. Side effects are its receivers (second-review sampling and counters in
 ``quality``, the volunteer's email in ``reports.notifications``), and anything sent leaves after
@@ -14,12 +15,10 @@ from .review import claim_report, confirm_report, reject_report, release_report,
 from .submission import (
     LISTING_FIELDS,
     ListingDetails,
-    PermissionDenied,
-    SubmissionLimitReached,
-    TransitionError,
     company_for_domain,
     ensure_can_submit,
     resubmit_report,
+    submission_limit_reached,
     submit_report,
     withdraw_report,
 )
@@ -27,9 +26,6 @@ from .submission import (
 __all__ = [
     "LISTING_FIELDS",
     "ListingDetails",
-    "PermissionDenied",
-    "SubmissionLimitReached",
-    "TransitionError",
     "acknowledge_report",
     "claim_report",
     "company_for_domain",
@@ -41,6 +37,7 @@ __all__ = [
     "release_report",
     "request_info",
     "resubmit_report",
+    "submission_limit_reached",
     "submit_report",
     "withdraw_report",
 ]

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotter.models import Role, User
+from spotter.errors import InvalidState
+from spotter.models import User
 
-from .. import events, forwarding
+from .. import actions, events, forwarding
 from ..models import Outcome, Report, ReportStatus
-from .submission import PermissionDenied, TransitionError, _locked, _require_state
+from .submission import _locked, _require_state
 
 
 def forward_report(*, report: Report, actor: User | None = None) -> Report:
@@ -21,7 +22,7 @@ def forward_report(*, report: Report, actor: User | None = None) -> Report:
         report = _locked(report)
         _require_state(report, ReportStatus.CONFIRMED)
         if report.company_id is None:
-            raise TransitionError(_("This platform is not a coalition member."))
+            raise InvalidState(_("This platform is not a coalition member."))
         now = timezone.now()
         report.status = ReportStatus.FORWARDED
         report.forwarded_at = now
@@ -45,18 +46,13 @@ def forward_report(*, report: Report, actor: User | None = None) -> Report:
     return report
 
 
-def _require_company_staff(report: Report, staff: User) -> None:
-    if staff.role != Role.COMPANY_STAFF or staff.company_id != report.company_id:
-        raise PermissionDenied(_("Only this platform's enforcement staff can do that."))
-
-
 def acknowledge_report(*, report: Report, staff: User) -> Report:
     with transaction.atomic():
         report = _locked(report)
-        _require_company_staff(report, staff)
+        actions.ensure_may(report, staff, actions.ACKNOWLEDGE)
         if report.status == ReportStatus.ACKNOWLEDGED:
             return report
-        _require_state(report, ReportStatus.FORWARDED)
+        _require_state(report, *actions.STATES[actions.ACKNOWLEDGE])
         report.status = ReportStatus.ACKNOWLEDGED
         report.acknowledged_at = timezone.now()
         report.save(update_fields=["status", "acknowledged_at", "updated_at"])
@@ -72,13 +68,13 @@ def acknowledge_report(*, report: Report, staff: User) -> Report:
 def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
     """The company says what it did; that closes the report and the volunteer is told."""
     if outcome not in Outcome.values:
-        raise TransitionError(_("Choose an outcome."))
+        raise InvalidState(_("Choose an outcome."))
     if outcome == Outcome.OTHER and not note.strip():
-        raise TransitionError(_("Describe the outcome in the note."))
+        raise InvalidState(_("Describe the outcome in the note."))
     with transaction.atomic():
         report = _locked(report)
-        _require_company_staff(report, staff)
-        _require_state(report, ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED)
+        actions.ensure_may(report, staff, actions.OUTCOME)
+        _require_state(report, *actions.STATES[actions.OUTCOME])
         previous = report.status
         now = timezone.now()
         report.status = ReportStatus.CLOSED

@@ -6,25 +6,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotter.models import Role, User
+from spotter.errors import InvalidState
+from spotter.models import User
 
-from .. import events
+from .. import actions, events
 from ..models import RejectionReason, Report, ReportStatus, Species, Verdict
 from .company import forward_report
-from .submission import PermissionDenied, TransitionError, _locked, _require_state
+from .submission import _locked, _require_state
 
 
 def claim_report(*, report: Report, expert: User) -> Report:
     """An expert takes a report from the queue. Two experts can never hold the same one."""
-    if expert.role != Role.EXPERT:
-        raise PermissionDenied(_("Only experts review reports."))
     with transaction.atomic():
         report = _locked(report)
-        if report.volunteer_id == expert.pk:
-            raise PermissionDenied(_("You cannot review a report you submitted."))
+        actions.ensure_may(report, expert, actions.CLAIM)
         if report.status == ReportStatus.IN_REVIEW and report.claimed_by_id == expert.pk:
             return report  # claiming twice is harmless
-        _require_state(report, ReportStatus.SUBMITTED)
+        _require_state(report, *actions.STATES[actions.CLAIM])
         previous = report.status
         report.status = ReportStatus.IN_REVIEW
         report.claimed_by = expert
@@ -40,9 +38,8 @@ def release_report(*, report: Report, expert: User) -> Report:
     """Give a claimed report back to the queue."""
     with transaction.atomic():
         report = _locked(report)
-        _require_state(report, ReportStatus.IN_REVIEW)
-        if report.claimed_by_id != expert.pk and not expert.is_programme_admin:
-            raise PermissionDenied(_("Another expert is reviewing this report."))
+        _require_state(report, *actions.STATES[actions.RELEASE])
+        actions.ensure_may(report, expert, actions.RELEASE)
         report.status = ReportStatus.SUBMITTED
         report.claimed_by = None
         report.claimed_at = None
@@ -53,10 +50,9 @@ def release_report(*, report: Report, expert: User) -> Report:
     return report
 
 
-def _require_claim(report: Report, expert: User) -> None:
-    _require_state(report, ReportStatus.IN_REVIEW)
-    if report.claimed_by_id != expert.pk:
-        raise PermissionDenied(_("Claim the report before deciding it."))
+def _require_claim(report: Report, expert: User, action: str) -> None:
+    _require_state(report, *actions.STATES[action])
+    actions.ensure_may(report, expert, action)
 
 
 def confirm_report(
@@ -65,10 +61,10 @@ def confirm_report(
     """Confirm a claimed report (optionally correcting the species) and forward it."""
     with transaction.atomic():
         report = _locked(report)
-        _require_claim(report, expert)
+        _require_claim(report, expert, actions.CONFIRM)
         corrected = species is not None and species.pk != report.species_id
         if species is None and report.species_id is None:
-            raise TransitionError(_("Choose the species before confirming."))
+            raise InvalidState(_("Choose the species before confirming."))
         now = timezone.now()
         if corrected:
             report.species = species
@@ -103,12 +99,12 @@ def confirm_report(
 
 def reject_report(*, report: Report, expert: User, reason: str, note: str = "") -> Report:
     if reason not in RejectionReason.values:
-        raise TransitionError(_("Choose a reason for rejecting the report."))
+        raise InvalidState(_("Choose a reason for rejecting the report."))
     if reason == RejectionReason.OTHER and not note.strip():
-        raise TransitionError(_("Explain the reason in the note."))
+        raise InvalidState(_("Explain the reason in the note."))
     with transaction.atomic():
         report = _locked(report)
-        _require_claim(report, expert)
+        _require_claim(report, expert, actions.REJECT)
         report.status = ReportStatus.REJECTED
         report.verdict = Verdict.REJECTED
         report.rejection_reason = reason
@@ -139,10 +135,10 @@ def reject_report(*, report: Report, expert: User, reason: str, note: str = "") 
 def request_info(*, report: Report, expert: User, message: str) -> Report:
     """Return the report to its volunteer with a question; it leaves the queue until resubmitted."""
     if not message.strip():
-        raise TransitionError(_("Say what information is needed."))
+        raise InvalidState(_("Say what information is needed."))
     with transaction.atomic():
         report = _locked(report)
-        _require_claim(report, expert)
+        _require_claim(report, expert, actions.NEEDS_INFO)
         report.status = ReportStatus.NEEDS_INFO
         report.info_request = message
         report.claimed_by = None

@@ -4,8 +4,6 @@ the errors, the listing details, locking and state checks (see the package docst
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,84 +11,36 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from spotter.errors import InvalidState, LimitReached, NotAllowed
 from spotter.models import Role, User
 
-from .. import events, gates, limits
+from .. import actions, events, gates, limits
 from ..evidence import ProcessedImage
 from ..models import (
     OPEN_STATUSES,
     Evidence,
     MemberCompany,
     PlatformDomain,
-    ProductType,
     Report,
     ReportStatus,
-    Species,
 )
 from ..urlnorm import normalize_listing_url
+from ..validation import LISTING_FIELDS, ListingDetails
 
 
-class TransitionError(Exception):
-    """The requested change is not allowed now; the message is shown to the user."""
-
-
-class PermissionDenied(TransitionError):
-    """The user may not make this change at all."""
-
-
-class SubmissionLimitReached(TransitionError):
+def submission_limit_reached(retry_after: int) -> LimitReached:
     """The volunteer used up ``SUBMISSIONS_PER_HOUR`` (pages and API together); the form shows
     the message, the API answers 429 with ``Retry-After: retry_after``."""
-
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
-        minutes = -(-retry_after // 60)
-        super().__init__(
-            ngettext(
-                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
-                "minute.",
-                "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d "
-                "minutes.",
-                minutes,
-            )
-            % {"limit": settings.SUBMISSIONS_PER_HOUR, "minutes": minutes}
+    minutes = -(-retry_after // 60)
+    return LimitReached(
+        ngettext(
+            "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d minute.",
+            "You can submit at most %(limit)d reports an hour. Try again in %(minutes)d minutes.",
+            minutes,
         )
-
-
-@dataclass
-class ListingDetails:
-    """What a volunteer tells us about a listing (already validated by a form/serializer)."""
-
-    listing_url: str
-    listing_title: str
-    product_type: ProductType
-    species: Species | None = None
-    species_other: str = ""
-    listing_text: str = ""
-    listing_language: str = ""
-    price: Decimal | None = None
-    currency: str = ""
-    seller_handle: str = ""
-    quantity: int | None = None
-    listing_location: str = ""
-    notes: str = ""
-    fields_set: tuple[str, ...] = field(default=())
-
-
-LISTING_FIELDS = (
-    "listing_title",
-    "product_type",
-    "species",
-    "species_other",
-    "listing_text",
-    "listing_language",
-    "price",
-    "currency",
-    "seller_handle",
-    "quantity",
-    "listing_location",
-    "notes",
-)
+        % {"limit": settings.SUBMISSIONS_PER_HOUR, "minutes": minutes},
+        retry_after=retry_after,
+    )
 
 
 def company_for_domain(registrable_domain: str) -> MemberCompany | None:
@@ -116,7 +66,7 @@ def _locked(report: Report) -> Report:
 
 def _require_state(report: Report, *allowed: str) -> None:
     if report.status not in allowed:
-        raise TransitionError(
+        raise InvalidState(
             _("This report is %(status)s; that action is not possible now.")
             % {"status": report.get_status_display().lower()}
         )
@@ -146,16 +96,16 @@ def _attach_evidence(
 
 def ensure_can_submit(user: User) -> None:
     if user.role != Role.VOLUNTEER:
-        raise PermissionDenied(_("Only volunteers can submit reports."))
+        raise NotAllowed(_("Only volunteers can submit reports."))
     problem = gates.submission_problem(user)  # training: only certified spotters
     if problem:
-        raise PermissionDenied(problem)
+        raise NotAllowed(problem)
     # Only a look (nothing counted), so both doors refuse before decoding any upload.
     retry_after = limits.spent(
         "submissions", user.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
     )
     if retry_after is not None:
-        raise SubmissionLimitReached(retry_after)
+        raise submission_limit_reached(retry_after)
 
 
 def submit_report(
@@ -168,13 +118,13 @@ def submit_report(
     """Create a report; if the same listing is already open, link it as a duplicate."""
     ensure_can_submit(volunteer)
     if not 1 <= len(images) <= 5:
-        raise TransitionError(_("Attach between 1 and 5 screenshots."))
+        raise InvalidState(_("Attach between 1 and 5 screenshots."))
     normalized = normalize_listing_url(details.listing_url)
     retry_after = limits.hit(
         "submissions", volunteer.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
     )
     if retry_after is not None:
-        raise SubmissionLimitReached(retry_after)
+        raise submission_limit_reached(retry_after)
     with transaction.atomic():
         _lock_url(normalized.url)
         original = (
@@ -217,11 +167,10 @@ def resubmit_report(
     images = images or []
     with transaction.atomic():
         report = _locked(report)
-        if report.volunteer_id != volunteer.pk:
-            raise PermissionDenied(_("This is not your report."))
-        _require_state(report, ReportStatus.NEEDS_INFO)
+        actions.ensure_may(report, volunteer, actions.RESUBMIT)
+        _require_state(report, *actions.STATES[actions.RESUBMIT])
         if report.evidence.count() + len(images) > 5:
-            raise TransitionError(_("A report holds at most 5 screenshots."))
+            raise InvalidState(_("A report holds at most 5 screenshots."))
         changed = []
         for name in LISTING_FIELDS:
             new = getattr(details, name)
@@ -246,9 +195,8 @@ def resubmit_report(
 def withdraw_report(*, report: Report, volunteer: User) -> Report:
     with transaction.atomic():
         report = _locked(report)
-        if report.volunteer_id != volunteer.pk:
-            raise PermissionDenied(_("This is not your report."))
-        _require_state(report, ReportStatus.SUBMITTED, ReportStatus.NEEDS_INFO)
+        actions.ensure_may(report, volunteer, actions.WITHDRAW)
+        _require_state(report, *actions.STATES[actions.WITHDRAW])
         previous = report.status
         report.status = ReportStatus.WITHDRAWN
         report.save(update_fields=["status", "updated_at"])

@@ -13,6 +13,7 @@ from spotter.middleware import client_ip
 from spotter.models import Role
 
 from .. import limits, selectors
+from ..actions import allowed_actions
 from ..models import Evidence
 from ..notices import read_evidence_token
 from ..permissions import (
@@ -43,6 +44,7 @@ def detail(request, reference):
             "timeline": selectors.report_timeline(report),
             "show_identity": can_see_volunteer_identity(user, report),
             "is_owner": report.volunteer_id == user.pk,
+            "actions": allowed_actions(report, user),
         },
     )
 

@@ -6,9 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
+from spotter.errors import SpotterError
 from spotter.models import Role
 
 from .. import selectors, services
+from ..actions import allowed_actions
 from ..forms import OutcomeForm
 from ..models import ReportStatus
 from ..notices import notice_context
@@ -37,15 +39,20 @@ def portal(request):
 @role_required(Role.COMPANY_STAFF)
 def company_detail(request, reference):
     report = access_report(request.user, reference)
+    return render(request, "reports/company_detail.html", _detail_context(request, report))
+
+
+def _detail_context(request, report, outcome_form=None) -> dict:
     context = notice_context(report)
     context.update(
         {
-            "outcome_form": OutcomeForm(),
+            "outcome_form": outcome_form or OutcomeForm(),
             "overdue": is_overdue(report),
             "evidence_items": report.evidence.all(),
+            "actions": allowed_actions(report, request.user),
         }
     )
-    return render(request, "reports/company_detail.html", context)
+    return context
 
 
 @require_POST
@@ -54,7 +61,7 @@ def acknowledge(request, reference):
     report = access_report(request.user, reference)
     try:
         services.acknowledge_report(report=report, staff=request.user)
-    except services.TransitionError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Acknowledged."))
@@ -67,14 +74,7 @@ def outcome(request, reference):
     report = access_report(request.user, reference)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        context = notice_context(report)
-        context.update(
-            {
-                "outcome_form": form,
-                "overdue": is_overdue(report),
-                "evidence_items": report.evidence.all(),
-            }
-        )
+        context = _detail_context(request, report, form)
         return render(request, "reports/company_detail.html", context, status=400)
     try:
         services.record_outcome(
@@ -83,7 +83,7 @@ def outcome(request, reference):
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
         )
-    except services.TransitionError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Outcome recorded. Thank you for acting on this notice."))

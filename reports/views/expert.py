@@ -5,11 +5,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
+from spotter.errors import SpotterError
 from spotter.models import Role
 
 from .. import selectors, services
+from ..actions import allowed_actions
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
-from ..models import MemberCompany, ReportStatus, SpeciesGroup
+from ..models import MemberCompany, SpeciesGroup
 from ..permissions import access_report
 
 
@@ -45,8 +47,7 @@ def review(request, reference):
             "confirm_form": ConfirmForm(),
             "reject_form": RejectForm(),
             "needs_info_form": NeedsInfoForm(),
-            "is_mine": report.claimed_by_id == request.user.pk
-            and report.status == ReportStatus.IN_REVIEW,
+            "actions": allowed_actions(report, request.user),
         },
     )
 
@@ -55,7 +56,7 @@ def _act(request, reference, action):
     report = access_report(request.user, reference)
     try:
         result = action(report)
-    except services.TransitionError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
         return redirect("reports:review", reference=reference)
     return result

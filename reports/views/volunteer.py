@@ -5,12 +5,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spotter.decorators import role_required
+from spotter.errors import LimitReached, NotAllowed, SpotterError
 from spotter.models import Role
 
 from .. import selectors, services
-from ..forms import ResubmitReportForm, SubmitReportForm
+from ..actions import RESUBMIT, allowed_actions
+from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus
 from ..permissions import access_report
+from ..validation import LISTING_FIELDS
 
 
 @role_required(Role.VOLUNTEER)
@@ -22,7 +25,7 @@ def submit(request):
     }
     try:
         services.ensure_can_submit(request.user)
-    except services.SubmissionLimitReached as exc:
+    except LimitReached as exc:
         # Over the hourly limit: say so, keep what was typed, and decode no upload.
         form = SubmitReportForm(initial={**initial, **request.POST.dict()})
         context = {"form": form, "limit_error": str(exc)}
@@ -31,7 +34,7 @@ def submit(request):
         response = render(request, "reports/submit.html", context, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
-    except services.PermissionDenied as exc:
+    except NotAllowed as exc:
         messages.warning(request, str(exc))
         return redirect("training:home")
     form = SubmitReportForm(request.POST or None, request.FILES or None, initial=initial)
@@ -43,8 +46,8 @@ def submit(request):
                 images=form.processed_images,
                 image_names=form.image_names,
             )
-        except services.TransitionError as exc:
-            form.add_error(None, str(exc))
+        except SpotterError as exc:
+            add_errors(form, exc)
         else:
             if report.status == ReportStatus.DUPLICATE:
                 messages.info(
@@ -90,24 +93,15 @@ def my_reports(request):
 @role_required(Role.VOLUNTEER)
 def resubmit(request, reference):
     report = access_report(request.user, reference)
-    if report.status != ReportStatus.NEEDS_INFO:
+    if RESUBMIT not in allowed_actions(report, request.user):
         messages.error(request, _("This report is not waiting for more information."))
         return redirect("reports:detail", reference=reference)
-    initial = {
-        "listing_url": report.listing_url,
-        "listing_title": report.listing_title,
-        "species": report.species_id,
-        "species_other": report.species_other,
-        "product_type": report.product_type_id,
-        "listing_text": report.listing_text,
-        "listing_language": report.listing_language,
-        "price": report.price,
-        "currency": report.currency,
-        "seller_handle": report.seller_handle,
-        "quantity": report.quantity,
-        "listing_location": report.listing_location,
-        "notes": report.notes,
-    }
+    initial = {name: getattr(report, name) for name in LISTING_FIELDS}
+    initial.update(
+        listing_url=report.listing_url,
+        species=report.species_id,
+        product_type=report.product_type_id,
+    )
     form = ResubmitReportForm(
         request.POST or None, request.FILES or None, initial=initial, report=report
     )
@@ -120,8 +114,8 @@ def resubmit(request, reference):
                 images=form.processed_images,
                 image_names=form.image_names,
             )
-        except services.TransitionError as exc:
-            form.add_error(None, str(exc))
+        except SpotterError as exc:
+            add_errors(form, exc)
         else:
             messages.success(request, _("Thank you: the report is back in the expert queue."))
             return redirect("reports:detail", reference=reference)
@@ -134,7 +128,7 @@ def withdraw(request, reference):
     report = access_report(request.user, reference)
     try:
         services.withdraw_report(report=report, volunteer=request.user)
-    except services.TransitionError as exc:
+    except SpotterError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Report withdrawn."))

@@ -9,6 +9,7 @@ from quality.facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
 from quality.models import PeriodCount, ReportFacts, RollupBacklog, VolunteerTally
 from reports import services
 from reports.models import Report, ReportStatus
+from spotter.errors import SpotterError
 from spotter.models import Role
 from tests import factories
 
@@ -164,7 +165,7 @@ def test_rolled_back_transition_leaves_counters_alone(company, volunteer, expert
     rollups.refresh()
     before = counter_snapshot()
     assert before["periods"]
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.confirm_report(report=report, expert=expert)  # not claimed
     assert rollups.refresh() == 0  # the rolled-back transition left no marker either
     assert counter_snapshot() == before

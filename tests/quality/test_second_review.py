@@ -7,7 +7,7 @@ from quality import services as quality_services
 from quality.models import SecondReview, SecondReviewStatus
 from quality.services import second_review_draw
 from reports.models import Report
-from reports.services import PermissionDenied, TransitionError
+from spotter.errors import NotAllowed, SpotterError
 from spotter.models import AuditEvent, Role
 from tests import factories
 
@@ -86,7 +86,7 @@ def test_only_another_expert_may_review(sampled, client_for, volunteer, expert, 
     assert first.get(url).status_code == 404
     assert client_for(volunteer).get(reverse("quality:case", args=[review.pk])).status_code == 403
     assert client_for(staff).get(reverse("quality:second_reviews")).status_code == 403
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         quality_services.submit_second_review(review=review, expert=expert, verdict="confirmed")
 
 
@@ -100,7 +100,7 @@ def test_agreement_closes_the_case(sampled, client_for, volunteer, expert, other
     assert review.status == SecondReviewStatus.AGREED and review.second_expert == other_expert
     assert not review.escalated_to_senior and review.decided_at is not None
     assert AuditEvent.objects.filter(action="second_review.decided", actor=other_expert).exists()
-    with pytest.raises(TransitionError):
+    with pytest.raises(SpotterError):
         third = factories.make_user(Role.EXPERT)
         quality_services.submit_second_review(review=review, expert=third, verdict="rejected")
 
@@ -141,7 +141,7 @@ def test_disagreement_goes_to_a_senior_expert(
         report=decide(factories.make_report(volunteer), expert)
     )
     quality_services.submit_second_review(review=other_escalated, expert=senior, verdict="rejected")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         quality_services.decide_escalation(
             review=other_escalated, senior=senior, verdict="rejected", note="mine"
         )

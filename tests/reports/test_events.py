@@ -4,6 +4,7 @@ import pytest
 
 from reports import events, services
 from reports.models import ReportStatus
+from spotter.errors import SpotterError
 from spotter.models import AuditEvent
 from tests import factories
 
@@ -86,6 +87,6 @@ def test_rejects_withdrawals_and_duplicates_send_their_event(
 
 def test_a_refused_transition_sends_nothing(sent, volunteer, expert, company):
     report = factories.make_report(volunteer)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.confirm_report(report=report, expert=expert)  # not claimed
     assert actions(sent) == [(events.SUBMITTED, "", "submitted")]

@@ -5,6 +5,7 @@ from django.core import mail
 
 from reports import services
 from reports.models import Channel, Delivery, ReportStatus
+from spotter.errors import NotAllowed, SpotterError
 from spotter.models import AuditEvent, Role
 from tests import factories
 
@@ -55,12 +56,12 @@ def test_closed_listing_can_be_reported_again(volunteer, expert, company):
 
 
 def test_only_volunteers_submit(expert, company):
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         factories.make_report(expert)
 
 
 def test_submit_needs_one_to_five_images(volunteer, company):
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.submit_report(volunteer=volunteer, details=factories.details(), images=[])
 
 
@@ -123,9 +124,9 @@ def test_two_experts_cannot_hold_the_same_report(volunteer, expert, other_expert
     report = factories.make_report(volunteer)
     services.claim_report(report=report, expert=expert)
     services.claim_report(report=report, expert=expert)  # idempotent for the holder
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.claim_report(report=report, expert=other_expert)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.confirm_report(report=report, expert=other_expert)
 
 
@@ -136,30 +137,30 @@ def test_expert_never_reviews_own_report(company):
     from spotter.services import change_role
 
     change_role(user=person, role=Role.EXPERT)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.claim_report(report=report, expert=person)
 
 
 def test_decisions_require_a_claim(volunteer, expert, company):
     report = factories.make_report(volunteer)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.confirm_report(report=report, expert=expert)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.reject_report(report=report, expert=expert, reason="other", note="x")
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.request_info(report=report, expert=expert, message="?")
 
 
 def test_reject_needs_valid_reason(volunteer, expert, company):
     report = factories.make_report(volunteer)
     services.claim_report(report=report, expert=expert)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.reject_report(report=report, expert=expert, reason="nonsense")
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.reject_report(report=report, expert=expert, reason="other", note="  ")
     report = services.reject_report(report=report, expert=expert, reason="not_wildlife")
     assert report.status == ReportStatus.REJECTED
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.claim_report(report=report, expert=expert)
 
 
@@ -168,7 +169,7 @@ def test_needs_info_round_trip(volunteer, other_volunteer, expert, company):
     services.claim_report(report=report, expert=expert)
     report = services.request_info(report=report, expert=expert, message="Close-up please")
     assert report.status == ReportStatus.NEEDS_INFO and report.claimed_by is None
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.resubmit_report(
             report=report, volunteer=other_volunteer, details=factories.details(report.listing_url)
         )
@@ -179,7 +180,7 @@ def test_needs_info_round_trip(volunteer, other_volunteer, expert, company):
     )
     assert report.status == ReportStatus.SUBMITTED
     assert report.listing_title == "Better title"
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.resubmit_report(
             report=report, volunteer=volunteer, details=factories.details(report.listing_url)
         )
@@ -187,19 +188,19 @@ def test_needs_info_round_trip(volunteer, other_volunteer, expert, company):
 
 def test_withdraw(volunteer, other_volunteer, expert, company):
     report = factories.make_report(volunteer)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.withdraw_report(report=report, volunteer=other_volunteer)
     services.withdraw_report(report=report, volunteer=volunteer)
     report.refresh_from_db()
     assert report.status == ReportStatus.WITHDRAWN
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.claim_report(report=report, expert=expert)
 
 
 def test_release_returns_to_queue(volunteer, expert, other_expert, company):
     report = factories.make_report(volunteer)
     services.claim_report(report=report, expert=expert)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.release_report(report=report, expert=other_expert)
     services.release_report(report=report, expert=expert)
     services.claim_report(report=report, expert=other_expert)
@@ -207,31 +208,31 @@ def test_release_returns_to_queue(volunteer, expert, other_expert, company):
 
 def test_only_own_company_staff_act(volunteer, expert, staff, other_staff, company):
     report = factories.make_confirmed_report(volunteer=volunteer, expert=expert)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.acknowledge_report(report=report, staff=other_staff)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.record_outcome(report=report, staff=other_staff, outcome="removed")
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.record_outcome(report=report, staff=staff, outcome="other", note="")
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.record_outcome(report=report, staff=staff, outcome="bogus")
     services.record_outcome(report=report, staff=staff, outcome="already_gone")
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.record_outcome(report=report, staff=staff, outcome="removed")
 
 
 def test_outcome_requires_forwarded(volunteer, staff, company):
     report = factories.make_report(volunteer)
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.record_outcome(report=report, staff=staff, outcome="removed")
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.acknowledge_report(report=report, staff=staff)
 
 
 def test_failed_transition_leaves_no_trace(volunteer, expert, company):
     report = factories.make_report(volunteer)
     before = AuditEvent.objects.count()
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(SpotterError):
         services.confirm_report(report=report, expert=expert)
     assert AuditEvent.objects.count() == before
     report.refresh_from_db()

@@ -1,6 +1,7 @@
 import pytest
 
-from reports.urlnorm import ListingURLError, normalize_listing_url
+from reports.urlnorm import normalize_listing_url
+from spotter.errors import InvalidInput
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_normalisation(raw, expected, domain):
     ],
 )
 def test_refused(raw):
-    with pytest.raises(ListingURLError):
+    with pytest.raises(InvalidInput):
         normalize_listing_url(raw)
 
 

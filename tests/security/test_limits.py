@@ -19,10 +19,11 @@ from rest_framework.test import APIClient
 
 from api.tokens import create_token
 from reports import evidence as evidence_module
-from reports import limits, services
-from reports.evidence import EvidenceError, process_image
+from reports import limits
+from reports.evidence import process_image
 from reports.models import Report
 from reports.notices import evidence_link
+from spotter.errors import InvalidInput, LimitReached, SpotterError
 from spotter.models import AuditEvent
 from tests import factories
 
@@ -106,9 +107,9 @@ def test_form_first_then_api(client_for, volunteer, company, settings):
 def test_the_service_enforces_the_budget_for_every_caller(volunteer, company, settings):
     settings.SUBMISSIONS_PER_HOUR = 1
     factories.make_report(volunteer)
-    with pytest.raises(services.SubmissionLimitReached) as refused:
+    with pytest.raises(LimitReached) as refused:
         factories.make_report(volunteer)
-    assert isinstance(refused.value, services.TransitionError)
+    assert isinstance(refused.value, SpotterError)
     assert 0 < refused.value.retry_after <= 3600
     assert "at most 1 reports an hour" in str(refused.value)
 
@@ -145,7 +146,7 @@ def test_6300_square_rgba_is_refused_from_the_header(settings, monkeypatch):
     decoded = []
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append("load"))
     monkeypatch.setattr(PngImagePlugin.PngImageFile, "verify", lambda self: decoded.append("v"))
-    with pytest.raises(EvidenceError) as refused:
+    with pytest.raises(InvalidInput) as refused:
         process_image(rgba_png_header_only(6300, 6300), "big.png")
     assert str(refused.value) == (
         "big.png has too many pixels (6300 × 6300; at most 24 megapixels)."
@@ -160,7 +161,7 @@ def test_pixel_limit_is_the_setting(settings):
     assert process_image(out.getvalue(), "ok.png").width == 100
     out = io.BytesIO()
     Image.new("RGBA", (101, 100), (1, 2, 3, 255)).save(out, format="PNG")
-    with pytest.raises(EvidenceError, match="big.png has too many pixels"):
+    with pytest.raises(InvalidInput, match="big.png has too many pixels"):
         process_image(out.getvalue(), "big.png")
 
 

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from reports.evidence import EvidenceError, process_image
+from reports.evidence import process_image
 from reports.models import Report, ReportStatus
+from spotter.errors import InvalidInput
 from tests import factories
 
 from .conftest import listing_form, upload
@@ -36,7 +37,7 @@ def test_corpus_is_committed_small_and_large_enough():
 
 @pytest.mark.parametrize("case", REJECTS, ids=lambda c: c.name)
 def test_hostile_file_refused_with_a_clear_message(case):
-    with pytest.raises(EvidenceError) as info:
+    with pytest.raises(InvalidInput) as info:
         process_image(corpus(case), case.name)
     message = str(info.value)
     assert case.name in message, "the message names the file"

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from reports.models import Report
-from reports.urlnorm import ListingURLError, normalize_listing_url
+from reports.urlnorm import normalize_listing_url
+from spotter.errors import InvalidInput
 from tests import factories
 
 from .conftest import listing_form, upload
@@ -46,7 +47,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_refused_with_a_reason(raw, reason):
-    with pytest.raises(ListingURLError, match=reason):
+    with pytest.raises(InvalidInput, match=reason):
         normalize_listing_url(raw)
 
 

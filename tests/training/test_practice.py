@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from spotter.errors import NotAllowed, SpotterError
 from spotter.models import AuditEvent, Role
 from training import services
 from training.models import Question, QuestionKind
@@ -61,14 +62,14 @@ def test_falls_back_to_the_core_module(decided_report, trainer_expert, core):
 
 
 def test_undecided_report_is_refused(make_report, trainer_expert, core):
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(SpotterError):
         services.create_practice_question(report=make_report(), expert=trainer_expert)
     assert not Question.objects.filter(source_report__isnull=False).exists()
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.ADMIN])
 def test_non_experts_are_refused(decided_report, core, role):
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.create_practice_question(report=decided_report(), expert=make_user(role))
 
 

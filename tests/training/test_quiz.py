@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from spotter.errors import NotAllowed, SpotterError
 from spotter.models import AuditEvent
 from training import services
 from training.models import AttemptAnswer, Choice, Question, QuizAttempt
@@ -98,13 +99,13 @@ def test_resubmitting_does_not_double_count_or_change_the_score(learner, core):
 
 def test_someone_elses_attempt_cannot_be_submitted(learner, core):
     attempt = services.start_attempt(user=learner, module=core)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.submit_attempt(attempt=attempt, user=make_user(), answers=correct_answers(attempt))
 
 
 def test_empty_bank_is_refused(learner, groups):
     module = build_module("empty", questions=0)
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(SpotterError):
         services.start_attempt(user=learner, module=module)
 
 
