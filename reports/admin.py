@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import forwarding, webhooks
+from . import forwarding
+from .forwarding import webhooks
 from .models import (
     Delivery,
     DeliveryStatus,
@@ -55,7 +56,7 @@ class MemberCompanyForm(forms.ModelForm):
     def clean_webhook_url(self):
         url = self.cleaned_data.get("webhook_url", "")
         if url:
-            # https only, and the host must resolve to public addresses (see reports/webhooks.py).
+            # https only, and the host must resolve to public addresses (forwarding/webhooks.py).
             webhooks.check_webhook_url(url)
         return url
 

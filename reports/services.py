@@ -39,6 +39,7 @@ from .models import (
     Species,
     Verdict,
 )
+from .tasks import notify_volunteer
 from .urlnorm import normalize_listing_url
 
 
@@ -545,6 +546,4 @@ def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "")
 
 
 def _notify(report_id: int, event: str) -> None:
-    from .tasks import notify_volunteer
-
     notify_volunteer.delay(report_id, event)

@@ -11,9 +11,9 @@ from spotter.permissions import access_report
 
 from .. import selectors, services
 from ..forms import OutcomeForm
+from ..forwarding.sla import is_overdue
 from ..models import ReportStatus
 from ..notices import notice_context
-from ..sla import is_overdue
 
 
 @role_required(Role.COMPANY_STAFF)
