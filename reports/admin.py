@@ -19,6 +19,7 @@ from .models import (
     SpeciesGroup,
 )
 from .selectors import volunteer_accuracy
+from .services import TransitionError, forward_report
 
 
 class PlatformDomainInline(admin.TabularInline):
@@ -211,8 +212,6 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Forward confirmed reports to their company"))
     def forward_confirmed(self, request, queryset):
-        from .services import TransitionError, forward_report
-
         done = 0
         for report in queryset.filter(status=ReportStatus.CONFIRMED):
             try:
