@@ -17,8 +17,8 @@ from functools import cached_property
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from reports.forwarding.sla import overdue_q
 from reports.models import Report, ReportStatus, Species
-from reports.sla import overdue_q
 from spotter.models import User
 
 from .facts import (

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from spotter.errors import SpotterError
 
-from . import forwarding, webhooks
+from . import forwarding
+from .forwarding import webhooks
 from .models import (
     Delivery,
     DeliveryStatus,
@@ -20,6 +21,7 @@ from .models import (
     SpeciesGroup,
 )
 from .selectors import volunteer_figure
+from .services import forward_report
 
 
 class PlatformDomainInline(admin.TabularInline):
@@ -57,7 +59,7 @@ class MemberCompanyForm(forms.ModelForm):
     def clean_webhook_url(self):
         url = self.cleaned_data.get("webhook_url", "")
         if url:
-            # https only, and the host must resolve to public addresses (see reports/webhooks.py).
+            # https only, and the host must resolve to public addresses (forwarding/webhooks.py).
             webhooks.check_webhook_url(url)
         return url
 
@@ -212,8 +214,6 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Forward confirmed reports to their company"))
     def forward_confirmed(self, request, queryset):
-        from .services import forward_report
-
         done = 0
         for report in queryset.filter(status=ReportStatus.CONFIRMED):
             try:

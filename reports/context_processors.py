@@ -1,4 +1,4 @@
-from . import alerts
+from .forwarding import alerts
 
 
 def ops_alerts(request):

@@ -418,7 +418,7 @@ class AlertKind(models.TextChoices):
 
 
 class OpsAlert(models.Model):
-    """One operational problem, told to the admins once (reports/alerts.py).
+    """One operational problem, told to the admins once (reports/forwarding/alerts.py).
 
     ``key`` names the problem (``dead_letter:delivery:42``) and is unique: however often or
     concurrently the check runs, a problem has one row. ``params`` holds what the title and

@@ -4,6 +4,10 @@ Long retry schedules live in the database (``Delivery.next_attempt_at``) and are
 ``sweep_outbox`` beat task, never by long countdowns that could outlive Redis' visibility timeout.
 Embedded mode (no Redis) runs ``.delay()`` in-process: the first attempt happens after commit and
 a failure is only rescheduled in the database, for ``manage.py run_outbox --loop`` to retry.
+
+The two tasks the outbox itself queues, ``deliver`` and ``send_digest``, are defined beside the
+code that queues them (reports/forwarding/delivery.py, digest.py) under their ``reports.tasks.*``
+names and re-exported here, so this module stays above the package it wraps.
 """
 
 from __future__ import annotations
@@ -17,15 +21,28 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import alerts, forwarding
+from . import forwarding
+from .forwarding import alerts
+from .forwarding.delivery import deliver
+from .forwarding.digest import run_due_digests, send_digest
+from .forwarding.sla import escalate_overdue
+from .models import Report
+from .retention import purge_rejected_originals as purge
+
+__all__ = [
+    "beat_heartbeat",
+    "check_operations",
+    "check_slas",
+    "deliver",
+    "heartbeat",
+    "notify_volunteer",
+    "purge_rejected_originals",
+    "send_digest",
+    "send_digests",
+    "sweep_outbox",
+]
 
 log = logging.getLogger(__name__)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def deliver(delivery_id: int) -> str | None:
-    # Safe to run twice: the attempt claims the row under a lock and a lease.
-    return forwarding.attempt_delivery(delivery_id)
 
 
 @shared_task(ignore_result=True)
@@ -36,14 +53,13 @@ def sweep_outbox(limit: int = 500) -> int:
 
 @shared_task(ignore_result=True)
 def check_slas() -> int:
-    from .sla import escalate_overdue
-
+    """Escalate overdue reports, once each (reports/forwarding/sla.py)."""
     return escalate_overdue()
 
 
 @shared_task(ignore_result=True)
 def heartbeat() -> None:
-    """Beat schedules this every minute; the worker that runs it is alive (reports/alerts.py)."""
+    """Beat schedules this every minute; the worker that runs it is alive (forwarding/alerts.py)."""
     alerts.record_heartbeat(alerts.WORKER)
 
 
@@ -68,23 +84,12 @@ def beat_heartbeat(sender=None, **kwargs) -> None:
 @shared_task(ignore_result=True)
 def send_digests() -> int:
     """Plan yesterday's digests (once per company and day) and send every due one."""
-    from .digest import run_due_digests
-
     return run_due_digests()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def send_digest(run_id: int) -> str | None:
-    from .digest import attempt_digest
-
-    return attempt_digest(run_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def notify_volunteer(report_id: int, event: str) -> None:
     """Tell the volunteer what happened to their report (verdict, info request, outcome)."""
-    from .models import Report
-
     report = Report.objects.select_related("volunteer", "species", "product_type").get(pk=report_id)
     volunteer = report.volunteer
     if not volunteer.is_active or not volunteer.email:
@@ -103,6 +108,4 @@ def notify_volunteer(report_id: int, event: str) -> None:
 @shared_task(ignore_result=True)
 def purge_rejected_originals() -> int:
     """Retention: delete originals of long-rejected reports (see reports/retention.py)."""
-    from .retention import purge_rejected_originals as purge
-
     return purge()

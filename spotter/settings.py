@@ -156,7 +156,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The outbox (reports/forwarding.py): retries back off exponentially with jitter from the base
+# The outbox (reports/forwarding/): retries back off exponentially with jitter from the base
 # delay up to the cap (1 min, 2, 4 … 24 h: 17–34 h in all over 12 attempts), driven by the
 # sweep; an attempt holds its row for the lease; a queued task lost with Redis or a dead worker
 # is queued again after the re-queue delay. Tests shorten all of these.
@@ -177,15 +177,15 @@ ROLLUP_REFRESH_SECONDS = envint("ROLLUP_REFRESH_SECONDS", 5)
 # Ed25519 key that signs evidence packages (base64 of the 32-byte private seed; default:
 # derived from SECRET_KEY). The public key is served at /.well-known/evidence-package-key.
 PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")
-# Operations alerts (reports/alerts.py): a heartbeat older than this is a dead worker / beat; a
-# delivery due this long without an attempt is stuck; check_operations runs this often.
+# Operations alerts (reports/forwarding/alerts.py): a heartbeat older than this is a dead worker
+# / beat; a delivery due this long without an attempt is stuck; check_operations runs this often.
 OPS_HEARTBEAT_STALE_SECONDS = envint("OPS_HEARTBEAT_STALE_SECONDS", 300)
 OPS_STUCK_DELIVERY_SECONDS = envint(
     "OPS_STUCK_DELIVERY_SECONDS", OUTBOX_LEASE_SECONDS + OUTBOX_REQUEUE_SECONDS
 )
 OPS_CHECK_SECONDS = envint("OPS_CHECK_SECONDS", 120)
 CELERY_BEAT_SCHEDULE = {
-    # Published by beat (beat's heartbeat), run by a worker (the worker's): reports/alerts.py.
+    # Published by beat (beat's heartbeat), run by a worker (the worker's): forwarding/alerts.py.
     "heartbeat": {
         "task": "reports.tasks.heartbeat",
         "schedule": timedelta(minutes=1),

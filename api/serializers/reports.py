@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from reports.forwarding.sla import is_overdue
 from reports.models import Evidence, Outcome, RejectionReason, Report, Verdict
 from reports.notices import prohibition_explanation
 from reports.permissions import can_see_volunteer_identity
-from reports.sla import is_overdue
 from spotter.models import Role
 
 from .reference import SpeciesBriefSerializer

@@ -12,10 +12,10 @@ from spotter.models import Role
 from .. import selectors, services
 from ..actions import allowed_actions
 from ..forms import OutcomeForm
+from ..forwarding.sla import is_overdue
 from ..models import ReportStatus
 from ..notices import notice_context
 from ..permissions import access_report
-from ..sla import is_overdue
 
 
 @role_required(Role.COMPANY_STAFF)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from spotter.decorators import role_required
 from spotter.models import Role
 
-from .. import alerts
+from ..forwarding import alerts
 from ..models import OpsAlert
 
 LIST_LIMIT = 200

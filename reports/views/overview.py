@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from spotter.decorators import role_required
 from spotter.models import Role
 
-from .. import alerts, forwarding, selectors
+from .. import forwarding, selectors
+from ..forwarding import alerts
+from ..forwarding.sla import overdue_reports
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
-from ..sla import overdue_reports
 
 LIST_LIMIT = 50
 

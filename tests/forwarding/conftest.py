@@ -1,6 +1,6 @@
 import pytest
 
-from reports.webhooks import new_webhook_secret
+from reports.forwarding.webhooks import new_webhook_secret
 from tests import factories
 
 from .helpers import FailingEmailBackend, Receiver

@@ -1,5 +1,6 @@
 """Operations alerts: each problem opens one alert and one email (however often the check runs),
-resolves when gone, reaches only admins, and links to where to act (reports/alerts.py)."""
+resolves when gone, reaches only admins, and links to where to act
+(reports/forwarding/alerts.py)."""
 
 import os
 import threading
@@ -14,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import alerts, forwarding, services, tasks
+from reports import forwarding, services, tasks
+from reports.forwarding import alerts
 from reports.models import (
     AlertKind,
     Channel,

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from reports import digest, forwarding, tasks
+from reports import forwarding, tasks
+from reports.forwarding import digest
 from reports.models import Channel, Delivery, DeliveryStatus, DigestRun, Report
 from tests import factories
 

@@ -30,8 +30,8 @@ from django.db import connection
 
 from reports import forwarding, services
 from reports.evidence import process_image
+from reports.forwarding.webhooks import new_webhook_secret
 from reports.models import Channel, Delivery, DeliveryStatus
-from reports.webhooks import new_webhook_secret
 from spotter.models import Role
 from tests import factories
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from reports import forwarding, services, tasks
+from reports.forwarding.sla import escalate_overdue, is_overdue, overdue_reports
 from reports.models import Channel, Delivery, DeliveryStatus, Report
-from reports.sla import escalate_overdue, is_overdue, overdue_reports
 from spotter.models import AuditEvent
 
 from .helpers import confirmed

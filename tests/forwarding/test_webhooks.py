@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from reports import forwarding, webhooks
+from reports import forwarding
+from reports.forwarding import webhooks
 from reports.models import Channel, Delivery, DeliveryStatus, MemberCompany
 from spotter.models import AuditEvent
 

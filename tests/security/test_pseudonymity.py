@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from reports import services
-from reports.channels import send_email_notice
+from reports.forwarding.mail import send_email_notice
 from reports.models import Channel, Delivery
 from reports.permissions import actor_label_for
 from tests import factories

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports import alerts
+from reports.forwarding import alerts
 
 
 class Command(BaseCommand):

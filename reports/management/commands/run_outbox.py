@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from reports import alerts, events, forwarding
-from reports.digest import run_due_digests
-from reports.sla import escalate_overdue
+from reports import events, forwarding
+from reports.forwarding import alerts
+from reports.forwarding.digest import run_due_digests
+from reports.forwarding.sla import escalate_overdue
 from spotter.audit import seal_pending
 
 log = logging.getLogger(__name__)

@@ -34,9 +34,9 @@ from standardwebhooks import Webhook
 from spotter.audit import record_event
 from spotter.models import User
 
-from .forwarding import DeliveryFailed
-from .models import Delivery, MemberCompany
-from .notices import notice_payload
+from ..models import Delivery, MemberCompany
+from ..notices import notice_payload
+from .outbox import DeliveryFailed
 
 MAX_RETRY_AFTER = timedelta(days=1)
 USER_AGENT = "CyberSpotter-Webhooks/1.0"

@@ -7,6 +7,9 @@ digest row of reports forwarded before midnight (so rows left over from days the
 run are carried too). ``attempt_digest`` sends the run's email with the outbox's claim, lease
 and backoff (Message-ID = the run's key) and then marks its rows sent. Running the task twice,
 or in two workers at once, finds the run already planned, claimed or sent: one email.
+
+The ``send_digest`` task (public name ``reports.tasks.send_digest``, re-exported by
+reports/tasks.py) lives here because a retried digest queues it: see delivery.py.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,7 +27,10 @@ from django.utils.translation import gettext as _
 from spotter.audit import record_event
 from spotter.models import User
 
-from .forwarding import (
+from ..models import Channel, Delivery, DeliveryStatus, DigestRun, Report
+from ..notices import notice_context
+from .mail import send_mail_message
+from .outbox import (
     DeliveryFailed,
     claim_attempt,
     mark_failed,
@@ -31,8 +38,6 @@ from .forwarding import (
     new_key,
     send_safely,
 )
-from .models import Channel, Delivery, DeliveryStatus, DigestRun, Report
-from .notices import notice_context
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +101,6 @@ def run_due_digests(now: datetime | None = None) -> int:
 
 
 def send_digest_email(run: DigestRun, reports: list[Report]) -> None:
-    from .channels import send_mail_message
-
     company = run.company
     if not company.enforcement_email:
         raise DeliveryFailed("The company has no enforcement email address.", permanent=True)
@@ -179,6 +182,16 @@ def attempt_digest(run_id: int) -> str | None:
     return status
 
 
+@shared_task(
+    name="reports.tasks.send_digest",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def send_digest(run_id: int) -> str | None:
+    return attempt_digest(run_id)
+
+
 def retry_dead_digest(*, run_id: int, actor: User | None) -> DigestRun:
     """Admin retry of a dead digest: the run and its rows go back to pending, due now."""
     with transaction.atomic():
@@ -203,8 +216,6 @@ def retry_dead_digest(*, run_id: int, actor: User | None) -> DigestRun:
 
 
 def _enqueue_digest(run_id: int) -> None:
-    from .tasks import send_digest
-
     try:
         send_digest.delay(run_id)
     except Exception:  # noqa: BLE001 — the digest task retries due runs on its next run

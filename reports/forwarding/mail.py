@@ -1,4 +1,7 @@
-"""Sending one delivery over its channel. Raise DeliveryFailed to ask for a retry."""
+"""The email channel: notices, escalations and the daily digest go out through one sender.
+
+Every message carries its row's key as Message-ID; a refused send raises DeliveryFailed so the
+outbox retries it."""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .forwarding import DeliveryFailed
-from .models import Channel, Delivery
-from .notices import notice_context
+from ..models import Delivery
+from ..notices import notice_context
+from .outbox import DeliveryFailed
 
 MESSAGE_ID_DOMAIN = "cyberspotter.notices"
 
@@ -18,19 +21,6 @@ MESSAGE_ID_DOMAIN = "cyberspotter.notices"
 def message_id(key: str) -> str:
     """The same Message-ID on every retry: mail systems and people can spot repeats."""
     return f"<{key}@{MESSAGE_ID_DOMAIN}>"
-
-
-def send(delivery: Delivery) -> None:
-    if delivery.channel == Channel.EMAIL:
-        send_email_notice(delivery)
-    elif delivery.channel == Channel.WEBHOOK:
-        from .webhooks import send_webhook
-
-        send_webhook(delivery)
-    elif delivery.channel == Channel.ESCALATION:
-        send_escalation(delivery)
-    else:  # portal rows are sent on commit; digest rows go with their DigestRun
-        raise DeliveryFailed(f"Channel {delivery.channel} is not sent on its own", permanent=True)
 
 
 def send_mail_message(

@@ -38,8 +38,7 @@ from django.utils.translation import gettext as _
 from spotter.audit import record_event
 from spotter.models import Role, User
 
-from . import forwarding
-from .models import (
+from ..models import (
     AlertKind,
     Channel,
     Delivery,
@@ -49,6 +48,7 @@ from .models import (
     OpsAlert,
     ReportStatus,
 )
+from .outbox import INDIVIDUAL_CHANNELS
 from .sla import overdue_reports
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def _stuck_deliveries(now: datetime) -> list[Problem]:
     seconds = settings.OPS_STUCK_DELIVERY_SECONDS
     stuck = Delivery.objects.filter(
         status=DeliveryStatus.PENDING,
-        channel__in=forwarding.INDIVIDUAL_CHANNELS,
+        channel__in=INDIVIDUAL_CHANNELS,
         next_attempt_at__lt=now - timedelta(seconds=seconds),
     )
     oldest = stuck.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()

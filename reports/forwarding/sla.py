@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from spotter.audit import record_event
 
-from . import forwarding
-from .models import Channel, Delivery, Report, ReportStatus
+from ..models import Channel, Delivery, Report, ReportStatus
+from .delivery import enqueue_after_commit
+from .outbox import new_key
 
 
 def overdue_q(now: datetime) -> Q:
@@ -68,7 +69,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 report=report,
                 company=report.company,
                 channel=Channel.ESCALATION,
-                defaults={"idempotency_key": forwarding.new_key(), "queued_at": now},
+                defaults={"idempotency_key": new_key(), "queued_at": now},
             )
             record_event(
                 actor=None,
@@ -76,6 +77,6 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 target=report,
                 data={"to": report.company.escalation_email, "key": delivery.idempotency_key},
             )
-            forwarding.enqueue_after_commit([delivery])
+            enqueue_after_commit([delivery])
         count += 1
     return count

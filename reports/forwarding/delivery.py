@@ -1,0 +1,129 @@
+"""Deliveries attempted one at a time (email, webhook, escalation): one attempt, its Celery
+task, and queueing that task after commit or from the sweep.
+
+The ``deliver`` task is defined here, beside the function it runs and the code that queues it,
+under its public name ``reports.tasks.deliver`` (reports/tasks.py re-exports it): the outbox
+queues it, so defining it in reports/tasks.py — which sits above this package — would make the
+package import upwards. A task is safe to run twice: the attempt claims the row under a lock and
+a lease.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from spotter.audit import record_event
+
+from ..models import Delivery, DeliveryStatus
+from .channels import send
+from .outbox import (
+    INDIVIDUAL_CHANNELS,
+    claim_attempt,
+    due_deliveries,
+    due_delivery_ids,
+    mark_failed,
+    mark_sent,
+    send_safely,
+)
+
+log = logging.getLogger(__name__)
+
+
+def attempt_delivery(delivery_id: int) -> str | None:
+    """Make one attempt. Returns the resulting status, or None if nothing was done."""
+    delivery = claim_attempt(
+        Delivery, delivery_id, related=("report", "company"), channel__in=INDIVIDUAL_CHANNELS
+    )
+    if delivery is None:
+        return None
+    failure = send_safely(send, delivery)
+    audit = {
+        "channel": delivery.channel,
+        "company": delivery.company.slug,
+        "key": delivery.idempotency_key,
+        "attempt": delivery.attempts,
+    }
+    if failure is None:
+        with transaction.atomic():
+            if mark_sent(Delivery, delivery):
+                record_event(actor=None, action="delivery.sent", target=delivery.report, data=audit)
+        return DeliveryStatus.SENT
+    with transaction.atomic():
+        status = mark_failed(Delivery, delivery, failure)
+        if status == DeliveryStatus.DEAD:
+            record_event(
+                actor=None,
+                action="delivery.dead",
+                target=delivery.report,
+                reason=str(failure)[:500],
+                data=audit,
+            )
+    return status
+
+
+@shared_task(
+    name="reports.tasks.deliver", acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
+def deliver(delivery_id: int) -> str | None:
+    return attempt_delivery(delivery_id)
+
+
+# --- Queueing -------------------------------------------------------------------------------
+
+
+def enqueue_after_commit(deliveries: list[Delivery]) -> None:
+    for delivery in deliveries:
+        if delivery.status == DeliveryStatus.PENDING and delivery.channel in INDIVIDUAL_CHANNELS:
+            transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+
+
+def _enqueue(delivery_id: int) -> None:
+    try:
+        deliver.delay(delivery_id)
+    except Exception:  # noqa: BLE001 — the broker being down must not fail the user's request
+        log.warning(
+            "Could not queue delivery %s; the sweep will pick it up.", delivery_id, exc_info=True
+        )
+        Delivery.objects.filter(pk=delivery_id).update(queued_at=None)
+
+
+def queue_due(limit: int = 500) -> int:
+    """The sweep: queue a task for every due row not already waiting on the broker.
+
+    A row counts as waiting if it was queued less than OUTBOX_REQUEUE_SECONDS ago; after that
+    its message is presumed lost (Redis restarted, worker killed holding it) and it is queued
+    again. A message that was merely slow is harmless: the attempt's claim lets one through.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            due_deliveries(now)
+            .filter(models.Q(queued_at__isnull=True) | models.Q(queued_at__lte=stale))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Delivery.objects.filter(pk__in=ids).update(queued_at=now)
+    for index, delivery_id in enumerate(ids):
+        try:
+            deliver.delay(delivery_id)
+        except Exception:  # noqa: BLE001 — broker down: leave the rest for the next sweep
+            log.warning("Broker unavailable; %d deliveries left for the next sweep.", len(ids))
+            Delivery.objects.filter(pk__in=ids[index:]).update(queued_at=None)
+            return index
+    return len(ids)
+
+
+def drain_due(limit: int = 500) -> int:
+    """Attempt every due delivery in this process (embedded mode's loop)."""
+    count = 0
+    for delivery_id in due_delivery_ids(limit):
+        if attempt_delivery(delivery_id) is not None:
+            count += 1
+    return count

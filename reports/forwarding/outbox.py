@@ -1,0 +1,148 @@
+"""The outbox's primitives: one attempt at one row, whatever the row and the channel.
+
+A delivery row (and a daily digest run) is written in the confirming transaction; a Celery task
+(queued after commit) makes one attempt; failures are rescheduled *in the database* with
+exponential backoff and jitter, and the periodic sweep re-queues whatever is due, including rows
+whose worker died mid-send and rows whose queued task was lost with Redis. The idempotency key
+travels with every attempt, so a receiver can drop repeats. Guarantee: at-least-once per row, one
+key per row, and one row per (report, company, channel).
+
+This module is the bottom of the package (docs/forwarding.md, "Module layout"): claim → send
+outside any transaction → record the result only if this attempt still owns the row. It knows
+no channel and no task; deliveries (delivery.py) and daily digests (digest.py) build on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from ..models import Channel, Delivery, DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+# Channels attempted one row at a time. Portal rows are "sent" on commit; digest rows ride on
+# their company's DigestRun.
+INDIVIDUAL_CHANNELS = (Channel.EMAIL, Channel.WEBHOOK, Channel.ESCALATION)
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, message: str, retry_after: timedelta | None = None, permanent: bool = False):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+def new_key() -> str:
+    return f"msg_{uuid.uuid4().hex}"
+
+
+def max_attempts() -> int:
+    return settings.OUTBOX_MAX_ATTEMPTS
+
+
+def lease() -> timedelta:
+    """How long an attempt holds its row; must exceed the slowest send (webhook/SMTP timeout)."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Delay after the ``attempts``-th failure: exponential (base, 2×base, 4×base … capped),
+    with "equal jitter" — uniform between half the ceiling and the ceiling — so receivers
+    coming back up are not hit by every retry at once, yet the schedule keeps growing."""
+    base = settings.OUTBOX_BASE_DELAY_SECONDS
+    exponent = min(max(attempts - 1, 0), 40)
+    ceiling = min(settings.OUTBOX_MAX_DELAY_SECONDS, base * 2**exponent)
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def due_deliveries(now) -> models.QuerySet[Delivery]:
+    """Pending rows attempted one at a time whose next attempt is due (new, retrying, or whose
+    lease ran out because the worker died)."""
+    return Delivery.objects.filter(
+        status=DeliveryStatus.PENDING,
+        channel__in=INDIVIDUAL_CHANNELS,
+        next_attempt_at__lte=now,
+    )
+
+
+def due_delivery_ids(limit: int = 500) -> list[int]:
+    return list(
+        due_deliveries(timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- One attempt ----------------------------------------------------------------------------
+
+
+def claim_attempt(
+    model: type[Row], pk: int, *, related: tuple[str, ...] = (), **match
+) -> Row | None:
+    """Reserve the next attempt of a due, pending row, or return None (not due, done, gone).
+
+    The row is pushed a lease into the future, so a second task for it finds nothing to do; if
+    the worker dies mid-send, the row is due again when the lease ends."""
+    with transaction.atomic():
+        row = (
+            model.objects.select_for_update(of=("self",))
+            .select_related(*related)
+            .filter(pk=pk, **match)
+            .first()
+        )
+        now = timezone.now()
+        if row is None or row.status != DeliveryStatus.PENDING or row.next_attempt_at > now:
+            return None
+        row.attempts += 1
+        row.last_attempt_at = now
+        row.next_attempt_at = now + lease()
+        fields = ["attempts", "last_attempt_at", "next_attempt_at"]
+        if hasattr(row, "queued_at"):
+            row.queued_at = None
+            fields.append("queued_at")
+        row.save(update_fields=fields)
+        return row
+
+
+def send_safely(send: Callable[[Row], None], row: Row) -> DeliveryFailed | None:
+    """Run one send; any exception is a failed attempt (returned), never a crashed task."""
+    try:
+        send(row)
+    except DeliveryFailed as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001
+        log.exception("%s %s failed", type(row).__name__, row.pk)
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}")
+    return None
+
+
+def mark_sent(model: type[Row], row: Row) -> bool:
+    """Record a successful attempt. Success always wins, even over a newer attempt's failure:
+    the receiver has it. Returns False if the row was already sent (nothing to record)."""
+    return bool(
+        model.objects.filter(
+            pk=row.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.DEAD]
+        ).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    )
+
+
+def mark_failed(model: type[Row], row: Row, failure: DeliveryFailed) -> str | None:
+    """Reschedule (or give up on) a failed attempt — only if no newer attempt owns the row."""
+    dead = failure.permanent or row.attempts >= max_attempts()
+    delay = failure.retry_after if failure.retry_after is not None else backoff_delay(row.attempts)
+    status = DeliveryStatus.DEAD if dead else DeliveryStatus.PENDING
+    updated = model.objects.filter(
+        pk=row.pk, status=DeliveryStatus.PENDING, attempts=row.attempts
+    ).update(status=status, last_error=str(failure)[:2000], next_attempt_at=timezone.now() + delay)
+    return status if updated else None
