@@ -278,6 +278,10 @@ class Point(NamedTuple):
     x: float
     y: float
 
+    def __str__(self) -> str:
+        """As an SVG points list writes it (the template joins them with spaces)."""
+        return f"{self.x},{self.y}"
+
 
 class TrendDot(NamedTuple):
     x: float
