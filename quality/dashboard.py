@@ -195,8 +195,13 @@ class Dashboard:
 
     @property
     def agreement(self) -> Agreement:
-        c = self.totals.counts
-        return Agreement(c.get("sr:cc", 0), c.get("sr:cr", 0), c.get("sr:rc", 0), c.get("sr:rr", 0))
+        counts = self.totals.counts
+        return Agreement(
+            cc=counts.get("sr:cc", 0),
+            cr=counts.get("sr:cr", 0),
+            rc=counts.get("sr:rc", 0),
+            rr=counts.get("sr:rr", 0),
+        )
 
     @cached_property
     def all_time_accuracy(self) -> AccuracyEstimate:
@@ -238,19 +243,19 @@ class Dashboard:
     def periods(self) -> tuple[str, list[tuple[date, StateCounts]]]:
         """("week", …) from day counters, or ("month", …) when the filters combine or the
         range is longer than two years."""
-        f = self.filters
-        if self.has_day_counts and len(f.months()) <= WEEKLY_MAX_MONTHS:
+        filters = self.filters
+        if self.has_day_counts and len(filters.months()) <= WEEKLY_MAX_MONTHS:
             # Weeks at the edges of the range hold only the days inside it.
-            rows = self.read_days(f.start, f.last_day)
+            rows = self.read_days(filters.start, filters.last_day)
             kind = "week"
             starts = []
-            current = week_start(f.start)
-            while current <= f.last_day:
+            current = week_start(filters.start)
+            while current <= filters.last_day:
                 starts.append(current)
                 current += timedelta(weeks=1)
         else:
-            rows = read(f, STATE_METRICS, per="month")
-            kind, starts = "month", f.months()
+            rows = read(filters, STATE_METRICS, per="month")
+            kind, starts = "month", filters.months()
         buckets = {start: StateCounts() for start in starts}
         for r in rows:
             period = r["period"]
@@ -289,10 +294,10 @@ class Dashboard:
         notices of the months only (the (status, submitted_at) index finds them). Region and
         species group are checked in Python: a join lets SQLite's planner start from the
         volunteers and read every report of the region instead."""
-        f = self.filters
+        filters = self.filters
         lookups = {
             key: value
-            for key, value in f.report_q().items()
+            for key, value in filters.report_q().items()
             if key.startswith(("submitted_at", "company"))
         }
         rows = list(
@@ -302,22 +307,26 @@ class Dashboard:
                 **lookups,
             )
             .order_by()
-            .values_list("company_id", "volunteer_id", "species_id")
+            .values_list("company_id", "volunteer_id", "species_id", named=True)
         )
         # Each check runs its query even with nothing to check ([0] matches no user), so the
         # page's query count never depends on the data.
-        if f.country:
-            ids = {volunteer for _c, volunteer, _s in rows} or {0}
+        if filters.country:
+            ids = {row.volunteer_id for row in rows} or {0}
             in_region = set(
-                User.objects.filter(pk__in=ids, country=f.country).values_list("pk", flat=True)
+                User.objects.filter(pk__in=ids, country=filters.country).values_list(
+                    "pk", flat=True
+                )
             )
-            rows = [row for row in rows if row[1] in in_region]
-        if f.group_id is not None:
-            groups = dict(Species.objects.values_list("pk", "group_id"))
-            rows = [row for row in rows if groups.get(row[2], 0) == f.group_id]
+            rows = [row for row in rows if row.volunteer_id in in_region]
+        if filters.group_id is not None:
+            group_of_species = dict(Species.objects.values_list("pk", "group_id"))
+            rows = [
+                row for row in rows if group_of_species.get(row.species_id, 0) == filters.group_id
+            ]
         counts: dict[int, int] = defaultdict(int)
-        for company, _v, _s in rows:
-            counts[company or 0] += 1
+        for row in rows:
+            counts[row.company_id or 0] += 1
         return dict(counts)
 
     @cached_property

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -28,16 +27,36 @@ from .stats import AccuracyEstimate
 from .tables import Column, Table
 
 
+class TrendRow(NamedTuple):
+    period: str
+    submitted: int
+    decided: int
+    accuracy: float | None
+    interval: str
+
+
+class VerdictRow(NamedTuple):
+    """A decided report in the volunteer's list (``templates/quality/includes/verdicts.html``)."""
+
+    reference: str
+    url: str
+    listing: str  # the listing's title, shortened
+    verdict: str
+    verdict_label: str
+    reason: str  # the rejection reason and the expert's note, shortened
+    decided: str  # YYYY-MM-DD
+
+
 def _intervals(points: list[TrendPoint], fmt: str) -> list[charts.Interval]:
     return [
         charts.Interval(
-            p.start.strftime(fmt),
-            p.accuracy.rate,
-            p.accuracy.low,
-            p.accuracy.high,
-            p.accuracy.decided,
+            point.start.strftime(fmt),
+            point.accuracy.rate,
+            point.accuracy.low,
+            point.accuracy.high,
+            point.accuracy.decided,
         )
-        for p in points
+        for point in points
     ]
 
 
@@ -54,13 +73,21 @@ def _trend_table(name: str, title: str, points: list[TrendPoint], fmt: str) -> T
             Column(_("95% interval"), "text"),
         ],
     )
-    for p in points:
-        a = p.accuracy
-        table.rows.append([p.start.strftime(fmt), p.submitted, a.decided, a.rate, a.ci_text])
+    for point in points:
+        accuracy = point.accuracy
+        table.rows.append(
+            TrendRow(
+                point.start.strftime(fmt),
+                point.submitted,
+                accuracy.decided,
+                accuracy.rate,
+                accuracy.ci_text,
+            )
+        )
     return table
 
 
-def verdicts_table(volunteer: User, limit: int = 50) -> SafeString:
+def verdicts_table(volunteer: User, limit: int = 50) -> list[VerdictRow]:
     """The volunteer's latest decided reports with the verdict and the expert's reason.
 
     Plain values and labels looked up once: this is the longest table of the page."""
@@ -82,39 +109,22 @@ def verdicts_table(volunteer: User, limit: int = 50) -> SafeString:
             return f"{reasons.get(code, code)}: {note}" if note else reasons.get(code, code)
         return note
 
-    body = format_html_join(
-        "",
-        '<tr><td><a href="{}">{}</a></td><td>{}</td><td><span class="badge verdict-{}">{}</span>'
-        "</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                link.replace("REFERENCE", reference),
-                reference,
-                Truncator(title).chars(50),
-                verdict,
-                verdicts.get(verdict, verdict),
-                reason(code, note),
-                decided_at.strftime("%Y-%m-%d") if decided_at else "",
-            )
-            for reference, title, verdict, code, note, decided_at in rows
-        ),
-    )
-    if not body:
-        return format_html('<p class="empty card">{}</p>', _("No decided reports yet."))
-    return format_html(
-        '<div class="table-wrap"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
-        "<th>{}</th></tr></thead><tbody>{}</tbody></table></div>",
-        _("Reference"),
-        _("Listing"),
-        _("Verdict"),
-        _("Expert's reason"),
-        _("Decided"),
-        body,
-    )
+    return [
+        VerdictRow(
+            reference,
+            link.replace("REFERENCE", reference),
+            Truncator(title).chars(50),
+            verdict,
+            verdicts.get(verdict, verdict),
+            reason(code, note),
+            decided_at.strftime("%Y-%m-%d") if decided_at else "",
+        )
+        for reference, title, verdict, code, note, decided_at in rows
+    ]
 
 
 def _labelled(rows: list[tuple[str, AccuracyEstimate]], labels: dict[str, str]):
-    return [(labels.get(value, value or _("unspecified")), a) for value, a in rows]
+    return [(labels.get(value, value or _("unspecified")), estimate) for value, estimate in rows]
 
 
 def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
@@ -128,7 +138,9 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
         str(pk): str(name) for pk, name in SpeciesGroup.objects.values_list("pk", "name")
     }
     group_names["0"] = _("No species chosen")
-    company_ids = [int(v) for v, _a in company_rows if v.isdigit() and v != "0"]
+    company_ids = [
+        int(value) for value, _estimate in company_rows if value.isdigit() and value != "0"
+    ]
     company_names = {
         str(pk): name
         for pk, name in MemberCompany.objects.filter(pk__in=company_ids).values_list("pk", "name")
@@ -144,7 +156,7 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
         "monthly": monthly,
         "weekly_table": _trend_table("my-weekly", _("My accuracy per week"), weekly, "%Y-%m-%d"),
         "monthly_table": _trend_table("my-monthly", _("My accuracy per month"), monthly, "%Y-%m"),
-        "weekly_svg": charts.trend_line(
+        "weekly_chart": charts.trend_line(
             "chart-my-weekly",
             _("My accuracy per week"),
             _(
@@ -153,7 +165,7 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
             ),
             _intervals(weekly, "%m-%d"),
         ),
-        "monthly_svg": charts.trend_line(
+        "monthly_chart": charts.trend_line(
             "chart-my-monthly",
             _("My accuracy per month"),
             _(
@@ -163,11 +175,14 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
             _intervals(monthly, "%Y-%m"),
         ),
         "groups": groups,
-        "groups_svg": charts.interval_dots(
+        "groups_chart": charts.interval_dots(
             "chart-my-groups",
             _("My accuracy by species group"),
             _("Accuracy per species group with 95% Wilson intervals."),
-            [charts.Interval(label, a.rate, a.low, a.high, a.decided) for label, a in groups],
+            [
+                charts.Interval(label, estimate.rate, estimate.low, estimate.high, estimate.decided)
+                for label, estimate in groups
+            ],
         )
         if groups
         else None,

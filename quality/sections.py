@@ -9,7 +9,17 @@ from django.utils.translation import gettext as _
 from . import charts
 from .dashboard import Dashboard, Group
 from .facts import CLOSED_STATES, STATES
-from .stats import AccuracyEstimate
+from .rows import (
+    AccuracyCells,
+    Figure,
+    GroupRow,
+    LanguageRow,
+    NoticeGroupRow,
+    PeriodRow,
+    PlatformRow,
+    RegionRow,
+    Stage,
+)
 from .tables import Column, Table
 
 STATE_LABELS = {
@@ -39,10 +49,6 @@ CHART_STATES = [s for s in STATES if s != "duplicate"]
 COMPANY_STATES = ["forwarded", *CLOSED_STATES]
 
 
-def accuracy_cells(a: AccuracyEstimate) -> list:
-    return [a.rate, a.low, a.high]
-
-
 ACCURACY_COLUMNS = [Column("accuracy", "pct"), Column("ci_low", "pct"), Column("ci_high", "pct")]
 
 
@@ -62,51 +68,51 @@ class Sections:
     """Builds each table from a Dashboard; ``company_view`` hides programme-only parts."""
 
     def __init__(self, dashboard: Dashboard, labels: Labels, *, company_view: bool = False):
-        self.d = dashboard
+        self.dashboard = dashboard
         self.labels = labels
         self.company_view = company_view
 
     # --- tables ---------------------------------------------------------------------------
     def headline(self) -> Table:
-        t = self.d.totals
-        c = t.counts
-        acc = c.accuracy
+        totals = self.dashboard.totals
+        counts = totals.counts
+        accuracy = counts.accuracy
         rows = [
-            ["reports_submitted", c.submitted],
-            ["reports_confirmed", c.confirmed],
-            ["reports_rejected", c.rejected],
-            ["reports_forwarded", c.forwarded],
-            ["reports_removed", c.removed],
-            ["reports_awaiting_decision", c.state("pending")],
-            ["accuracy", acc.rate],
-            ["accuracy_ci_low", acc.low],
-            ["accuracy_ci_high", acc.high],
-            ["median_hours_submit_to_decision", t.median("decide_h").hours],
-            ["median_hours_forward_to_takedown", t.median("takedown_h").hours],
-            ["median_hours_forward_to_outcome", t.median("act_h").hours],
+            ("reports_submitted", counts.submitted),
+            ("reports_confirmed", counts.confirmed),
+            ("reports_rejected", counts.rejected),
+            ("reports_forwarded", counts.forwarded),
+            ("reports_removed", counts.removed),
+            ("reports_awaiting_decision", counts.state("pending")),
+            ("accuracy", accuracy.rate),
+            ("accuracy_ci_low", accuracy.low),
+            ("accuracy_ci_high", accuracy.high),
+            ("median_hours_submit_to_decision", totals.median("decide_h").hours),
+            ("median_hours_forward_to_takedown", totals.median("takedown_h").hours),
+            ("median_hours_forward_to_outcome", totals.median("act_h").hours),
         ]
         if self.company_view:
             # Platforms see their notices, not what experts rejected or still hold.
             rows = [
-                ["notices_received", c.forwarded],
-                ["notices_open", c.state("forwarded")],
-                ["listings_removed", c.removed],
-                ["other_outcomes", c.closed - c.removed],
-                ["open_notices_overdue_now", sum(self.d.overdue_now.values())],
-                ["median_hours_forward_to_takedown", t.median("takedown_h").hours],
-                ["median_hours_forward_to_outcome", t.median("act_h").hours],
+                ("notices_received", counts.forwarded),
+                ("notices_open", counts.state("forwarded")),
+                ("listings_removed", counts.removed),
+                ("other_outcomes", counts.closed - counts.removed),
+                ("open_notices_overdue_now", sum(self.dashboard.overdue_now.values())),
+                ("median_hours_forward_to_takedown", totals.median("takedown_h").hours),
+                ("median_hours_forward_to_outcome", totals.median("act_h").hours),
             ]
         else:
-            rows.insert(0, ["volunteers_active", self.d.volunteers_active])
+            rows.insert(0, ("volunteers_active", self.dashboard.volunteers_active))
         table = Table(
             "headline", _("Headline figures"), [Column("figure", "text"), Column("value", "text")]
         )
-        table.rows = [[name, _csv_number(value)] for name, value in rows]
+        table.rows = [Figure(name, _csv_number(value)) for name, value in rows]
         return table
 
     def weekly(self) -> Table:
-        kind, periods = self.d.periods
-        states = COMPANY_STATES if self.company_view else CHART_STATES
+        kind, periods = self.dashboard.periods
+        states = self._chart_states()
         table = Table(
             "weekly",
             _("Reports per week by where they are now")
@@ -115,8 +121,8 @@ class Sections:
             [Column(f"{kind}_start", "text"), *[Column(s) for s in states], Column("total")],
         )
         for start, counts in periods:
-            values = [counts.state(s) for s in states]
-            table.rows.append([start.isoformat(), *values, sum(values)])
+            by_state = {state: counts.state(state) for state in states}
+            table.rows.append(PeriodRow(start.isoformat(), by_state, sum(by_state.values())))
         if kind == "month":
             table.note = _(
                 "Monthly: per-day counters are kept for one filter at a time, and weeks are shown "
@@ -125,12 +131,13 @@ class Sections:
         return table
 
     def funnel(self) -> Table:
-        c = self.d.totals.counts
+        counts = self.dashboard.totals.counts
+        submitted = counts.submitted
         stages = [
-            ("submitted", c.submitted),
-            ("confirmed", c.confirmed),
-            ("forwarded", c.forwarded),
-            ("removed", c.removed),
+            ("submitted", submitted),
+            ("confirmed", counts.confirmed),
+            ("forwarded", counts.forwarded),
+            ("removed", counts.removed),
         ]
         table = Table(
             "funnel",
@@ -138,7 +145,7 @@ class Sections:
             [Column("stage", "text"), Column("reports"), Column("share_of_submitted", "pct")],
         )
         for name, n in stages:
-            table.rows.append([name, n, n / c.submitted if c.submitted else None])
+            table.rows.append(Stage(name, n, n / submitted if submitted else None))
         return table
 
     def regions(self) -> Table:
@@ -154,26 +161,34 @@ class Sections:
                 *ACCURACY_COLUMNS,
             ],
         )
-        rows = sorted(self.d.regions.values(), key=lambda g: (-g.counts.accuracy.decided, g.key))
-        for g in rows:
-            a = g.counts.accuracy
+        regions = sorted(
+            self.dashboard.regions.values(),
+            key=lambda region: (-region.counts.accuracy.decided, region.key),
+        )
+        for region in regions:
+            accuracy = region.counts.accuracy
             table.rows.append(
-                [
-                    g.key or "??",
-                    g.counts.submitted,
-                    a.confirmed,
-                    a.rejected,
-                    a.decided,
-                    *accuracy_cells(a),
-                ]
+                RegionRow(
+                    region.key or "??",
+                    region.counts.submitted,
+                    accuracy.confirmed,
+                    accuracy.rejected,
+                    accuracy.decided,
+                    AccuracyCells.of(accuracy),
+                )
             )
         return table
 
     def region_sentences(self) -> list[str]:
+        regions = sorted(
+            self.dashboard.regions.values(), key=lambda region: -region.counts.accuracy.decided
+        )
         return [
-            g.counts.accuracy.sentence(_("%(region)s volunteers") % {"region": g.key or "??"})
-            for g in sorted(self.d.regions.values(), key=lambda g: -g.counts.accuracy.decided)
-            if g.counts.accuracy.decided
+            region.counts.accuracy.sentence(
+                _("%(region)s volunteers") % {"region": region.key or "??"}
+            )
+            for region in regions
+            if region.counts.accuracy.decided
         ]
 
     def groups(self) -> Table:
@@ -191,18 +206,21 @@ class Sections:
                 *ACCURACY_COLUMNS,
             ],
         )
-        rows = sorted(self.d.groups.values(), key=lambda g: (-g.counts.submitted, str(g.key)))
-        for g in rows[:10]:
-            c = g.counts
+        groups = sorted(
+            self.dashboard.groups.values(),
+            key=lambda group: (-group.counts.submitted, str(group.key)),
+        )
+        for group in groups[:10]:
+            counts = group.counts
             table.rows.append(
-                [
-                    self.labels.group(g.key),
-                    c.submitted,
-                    c.confirmed,
-                    c.rejected,
-                    c.removed,
-                    *accuracy_cells(c.accuracy),
-                ]
+                GroupRow(
+                    self.labels.group(group.key),
+                    counts.submitted,
+                    counts.confirmed,
+                    counts.rejected,
+                    counts.removed,
+                    AccuracyCells.of(counts.accuracy),
+                )
             )
         return table
 
@@ -213,10 +231,17 @@ class Sections:
             _("Species groups of the notices"),
             [Column("species_group", "text"), Column("notices"), Column("removed")],
         )
-        rows = sorted(self.d.groups.values(), key=lambda g: (-g.counts.forwarded, str(g.key)))
-        for g in rows[:10]:
-            if g.counts.forwarded:
-                table.rows.append([self.labels.group(g.key), g.counts.forwarded, g.counts.removed])
+        groups = sorted(
+            self.dashboard.groups.values(),
+            key=lambda group: (-group.counts.forwarded, str(group.key)),
+        )
+        for group in groups[:10]:
+            if group.counts.forwarded:
+                table.rows.append(
+                    NoticeGroupRow(
+                        self.labels.group(group.key), group.counts.forwarded, group.counts.removed
+                    )
+                )
         return table
 
     def companies(self) -> Table:
@@ -237,28 +262,31 @@ class Sections:
                 *accuracy_columns,
             ],
         )
-        overdue = self.d.overdue_now
-        groups: list[Group] = sorted(
-            self.d.companies.values(), key=lambda g: (-g.counts.forwarded, str(g.key))
+        overdue = self.dashboard.overdue_now
+        platforms: list[Group] = sorted(
+            self.dashboard.companies.values(),
+            key=lambda platform: (-platform.counts.forwarded, str(platform.key)),
         )
-        for g in groups:
-            c = g.counts
-            if not c.forwarded and (self.company_view or not c.submitted):
+        for platform in platforms:
+            counts = platform.counts
+            if not counts.forwarded and (self.company_view or not counts.submitted):
                 continue
-            late = c.get("late", 0) + overdue.get(g.key, 0)
+            acted_late = counts.get("late", 0)
+            overdue_now = overdue.get(platform.key, 0)
+            late = acted_late + overdue_now
             table.rows.append(
-                [
-                    self.labels.company(g.key),
-                    c.forwarded,
-                    c.state("forwarded"),
-                    c.removed,
-                    c.closed - c.removed,
-                    g.median("act_h").hours,
-                    c.get("late", 0),
-                    overdue.get(g.key, 0),
-                    late / c.forwarded if c.forwarded else None,
-                    *([] if self.company_view else accuracy_cells(c.accuracy)),
-                ]
+                PlatformRow(
+                    self.labels.company(platform.key),
+                    counts.forwarded,
+                    counts.state("forwarded"),
+                    counts.removed,
+                    counts.closed - counts.removed,
+                    platform.median("act_h").hours,
+                    acted_late,
+                    overdue_now,
+                    late / counts.forwarded if counts.forwarded else None,
+                    () if self.company_view else AccuracyCells.of(counts.accuracy),
+                )
             )
         table.note = _(
             "Overdue share = (outcomes recorded after a deadline + open notices past one now) "
@@ -277,35 +305,43 @@ class Sections:
                 *ACCURACY_COLUMNS,
             ],
         )
-        if self.d.filters.cell:
+        if self.dashboard.filters.cell:
             table.note = _("Shown without filters only (counters per language are programme-wide).")
-        rows = sorted(self.d.languages.values(), key=lambda g: -g.counts.accuracy.decided)
-        for g in rows:
-            a = g.counts.accuracy
-            if a.decided:
+        languages = sorted(
+            self.dashboard.languages.values(),
+            key=lambda language: -language.counts.accuracy.decided,
+        )
+        for language in languages:
+            accuracy = language.counts.accuracy
+            if accuracy.decided:
                 table.rows.append(
-                    [g.key or "unspecified", a.confirmed, a.rejected, *accuracy_cells(a)]
+                    LanguageRow(
+                        language.key or "unspecified",
+                        accuracy.confirmed,
+                        accuracy.rejected,
+                        AccuracyCells.of(accuracy),
+                    )
                 )
         return table
 
     def agreement(self) -> Table:
-        a = self.d.agreement
-        c = self.d.totals.counts
+        agreement = self.dashboard.agreement
+        counts = self.dashboard.totals.counts
         table = Table(
             "agreement",
             _("Expert agreement (blind second reviews)"),
             [Column("figure", "text"), Column("value", "text")],
         )
         table.rows = [
-            ["both_confirmed", a.cc],
-            ["first_confirmed_second_rejected", a.cr],
-            ["first_rejected_second_confirmed", a.rc],
-            ["both_rejected", a.rr],
-            ["cases", a.n],
-            ["agreement_rate", _csv_number(a.rate)],
-            ["cohens_kappa", _csv_number(a.kappa)],
-            ["senior_upheld_first_verdict", c.get("sr:upheld", 0)],
-            ["senior_overturned_first_verdict", c.get("sr:overturned", 0)],
+            Figure("both_confirmed", agreement.cc),
+            Figure("first_confirmed_second_rejected", agreement.cr),
+            Figure("first_rejected_second_confirmed", agreement.rc),
+            Figure("both_rejected", agreement.rr),
+            Figure("cases", agreement.n),
+            Figure("agreement_rate", _csv_number(agreement.rate)),
+            Figure("cohens_kappa", _csv_number(agreement.kappa)),
+            Figure("senior_upheld_first_verdict", counts.get("sr:upheld", 0)),
+            Figure("senior_overturned_first_verdict", counts.get("sr:overturned", 0)),
         ]
         return table
 
@@ -316,29 +352,41 @@ class Sections:
         return getattr(self, name)()
 
     # --- charts ---------------------------------------------------------------------------
-    def weekly_chart(self, table: Table):
-        states = [c.label for c in table.columns[1:-1]]
+    def _chart_states(self) -> list[str]:
+        return COMPANY_STATES if self.company_view else CHART_STATES
+
+    def weekly_chart(self, table: Table) -> tuple[charts.ColumnChart, list[tuple[str, str]]]:
+        """The weekly (or monthly) columns and their legend: (state label, colour) pairs."""
+        states = self._chart_states()
         series = [
-            charts.Series(STATE_LABELS[s], STATE_COLOURS[s], [row[1 + i] for row in table.rows])
-            for i, s in enumerate(states)
+            charts.Series(
+                STATE_LABELS[state], STATE_COLOURS[state], [row.counts[state] for row in table.rows]
+            )
+            for state in states
         ]
-        labels = [row[0][5:] if len(table.rows) > 14 else row[0] for row in table.rows]
-        total = sum(row[-1] for row in table.rows)
-        return charts.stacked_columns(
+        # A year of weeks: "03-17" rather than "2025-03-17" under each column.
+        labels = [row.start[5:] if len(table.rows) > 14 else row.start for row in table.rows]
+        total = sum(row.total for row in table.rows)
+        chart = charts.stacked_columns(
             "chart-weekly",
             table.title,
             _("%(n)d reports in %(p)d periods, stacked by where each report is now.")
             % {"n": total, "p": len(table.rows)},
             labels,
             series,
-        ), [(STATE_LABELS[s], STATE_COLOURS[s]) for s in states]
+        )
+        return chart, [(STATE_LABELS[state], STATE_COLOURS[state]) for state in states]
 
-    def funnel_chart(self, table: Table):
+    def funnel_chart(self, table: Table) -> charts.BarChart:
         bars = [
             charts.Bar(
-                row[0].capitalize(), row[1], f"({row[2] * 100:.0f}%)" if row[2] is not None else ""
+                stage.stage.capitalize(),
+                stage.reports,
+                f"({stage.share_of_submitted * 100:.0f}%)"
+                if stage.share_of_submitted is not None
+                else "",
             )
-            for row in table.rows
+            for stage in table.rows
         ]
         return charts.horizontal_bars(
             "chart-funnel",
@@ -347,17 +395,26 @@ class Sections:
             bars,
         )
 
-    def regions_chart(self, table: Table):
-        rows = [charts.Interval(r[0], r[5], r[6], r[7], r[4]) for r in table.rows[:15]]
+    def regions_chart(self, table: Table) -> charts.IntervalChart:
+        intervals = [
+            charts.Interval(
+                region.region,
+                region.accuracy.rate,
+                region.accuracy.low,
+                region.accuracy.high,
+                region.decided,
+            )
+            for region in table.rows[:15]
+        ]
         return charts.interval_dots(
             "chart-regions",
             table.title,
             _("Accuracy per volunteer country with 95% Wilson intervals."),
-            rows,
+            intervals,
         )
 
-    def groups_chart(self, table: Table):
-        bars = [charts.Bar(r[0], r[1]) for r in table.rows]
+    def groups_chart(self, table: Table) -> charts.BarChart:
+        bars = [charts.Bar(group.species_group, group.submitted) for group in table.rows]
         return charts.horizontal_bars(
             "chart-groups",
             table.title,
@@ -365,8 +422,12 @@ class Sections:
             bars,
         )
 
-    def companies_chart(self, table: Table):
-        bars = [charts.Bar(r[0], round(r[5], 1), "h") for r in table.rows[:15] if r[5] is not None]
+    def companies_chart(self, table: Table) -> charts.BarChart:
+        bars = [
+            charts.Bar(platform.platform, round(platform.median_hours_to_act, 1), "h")
+            for platform in table.rows[:15]
+            if platform.median_hours_to_act is not None
+        ]
         return charts.horizontal_bars(
             "chart-companies",
             _("Median hours from notice to outcome"),

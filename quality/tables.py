@@ -1,17 +1,14 @@
-"""A table of figures that renders as HTML (built in Python: fast) and as a CSV download."""
+"""A table of figures: named rows shown by ``templates/quality/includes/data_table.html`` and
+downloaded as CSV with the same cells."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.http import HttpResponse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-
-NUM = mark_safe(' class="num"')  # noqa: S308 - a constant
 
 
 @dataclass
@@ -19,64 +16,58 @@ class Column:
     label: str
     kind: str = "int"  # int | pct | hours | text
 
+    @property
+    def numeric(self) -> bool:
+        return self.kind != "text"
+
+
+class DisplayRow(NamedTuple):
+    """A row as the page shows it: its label, then the figures (right-aligned)."""
+
+    label: str
+    figures: list[str]
+
 
 @dataclass
 class Table:
+    """``rows`` are named tuples whose cells follow ``columns``; a field that is itself a tuple
+    or a dict (an accuracy with its interval, the counts per state of a week) spreads over
+    consecutive columns, in its order."""
+
     name: str
     title: str
     columns: list[Column]
-    rows: list[list] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
     note: str = ""
 
-    def display_rows(self) -> list[list[str]]:
-        return [
-            [_show(c.kind, v) for c, v in zip(self.columns, row, strict=True)] for row in self.rows
-        ]
-
-    def html(self) -> SafeString:
-        """The table as HTML, built here rather than in a template loop (much faster for the
-        hundreds of cells of a year of weeks)."""
-        head = format_html_join(
-            "",
-            '<th scope="col"{}>{}</th>',
-            ((NUM if c.kind != "text" else "", c.label) for c in self.columns),
-        )
-        rows = self.display_rows()
-        if rows:
-            body = format_html_join(
-                "",
-                "<tr>{}</tr>",
-                (
-                    (
-                        format_html_join(
-                            "", "<td{}>{}</td>", ((NUM if i else "", v) for i, v in enumerate(row))
-                        ),
-                    )
-                    for row in rows
-                ),
-            )
-        else:
-            body = format_html(
-                '<tr><td colspan="{}">{}</td></tr>', len(self.columns), _("No reports match.")
-            )
-        return format_html(
-            '<div class="table-wrap"><table data-table="{}"><caption class="muted">{}</caption>'
-            "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
-            self.name,
-            self.title,
-            head,
-            body,
-        )
+    def display_rows(self) -> list[DisplayRow]:
+        shown = []
+        for row in self.rows:
+            values = [_show(c.kind, v) for c, v in zip(self.columns, _flatten(row), strict=True)]
+            shown.append(DisplayRow(values[0], values[1:]))
+        return shown
 
     def csv_response(self, filename: str) -> HttpResponse:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow([c.label for c in self.columns])
         for row in self.rows:
-            writer.writerow([_csv(c.kind, v) for c, v in zip(self.columns, row, strict=True)])
+            writer.writerow(
+                [_csv(c.kind, v) for c, v in zip(self.columns, _flatten(row), strict=True)]
+            )
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def _flatten(values) -> list:
+    cells = []
+    for value in values.values() if isinstance(values, dict) else values:
+        if isinstance(value, tuple | dict):
+            cells.extend(_flatten(value))
+        else:
+            cells.append(value)
+    return cells
 
 
 def _show(kind: str, value) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Sum
 
@@ -24,6 +25,20 @@ from .stats import MedianEstimate, median_from_buckets
 from .tables import Column, Table
 
 OUTCOME_COLUMNS = [*CLOSED_STATES, "open"]  # "open": no outcome recorded yet
+
+
+class NoticeRow(NamedTuple):
+    label: str
+    notices: int
+    outcomes: dict[str, int]  # notices per OUTCOME_COLUMNS, in that order
+    median_hours_to_outcome: float | None
+
+
+class SectionRow(NamedTuple):
+    """A row of the CSV file: the three tables one under the other."""
+
+    section: str
+    line: NoticeRow
 
 
 @dataclass
@@ -40,13 +55,13 @@ class Line:
     def median(self) -> MedianEstimate:
         return median_from_buckets(self.buckets)
 
-    def cells(self) -> list:
-        return [
+    def row(self) -> NoticeRow:
+        return NoticeRow(
             self.label,
             self.notices,
-            *[self.counts[s] for s in OUTCOME_COLUMNS],
+            {outcome: self.counts[outcome] for outcome in OUTCOME_COLUMNS},
             self.median.hours,
-        ]
+        )
 
 
 @dataclass
@@ -67,18 +82,18 @@ class TransparencyReport:
 
     def tables(self) -> list[Table]:
         return [
-            Table("total", "All notices", self.columns, [self.total.cells()]),
+            Table("total", "All notices", self.columns, [self.total.row()]),
             Table(
                 "platforms",
                 "By hosting provider",
                 self.columns,
-                [line.cells() for line in self.platforms],
+                [line.row() for line in self.platforms],
             ),
             Table(
                 "products",
                 "By type of content (product type)",
                 self.columns,
-                [line.cells() for line in self.products],
+                [line.row() for line in self.products],
             ),
         ]
 
@@ -89,7 +104,7 @@ class TransparencyReport:
             [Column("section", "text"), *self.columns],
         )
         for section in self.tables():
-            table.rows.extend([[section.name, *row] for row in section.rows])
+            table.rows.extend(SectionRow(section.name, row) for row in section.rows)
         return table
 
 

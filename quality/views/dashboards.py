@@ -17,6 +17,7 @@ from ..facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
 from ..filters import form_query
 from ..forms import DashboardFilterForm, TransparencyForm
 from ..models import PeriodCount
+from ..rows import AccuracyCells, VolunteerRow
 from ..sections import ACCURACY_COLUMNS, COMPANY_TABLES, PROGRAMME_TABLES, Labels, Sections
 from ..selectors import calibration_by_user, volunteer_table
 from ..stats import AccuracyEstimate
@@ -61,33 +62,33 @@ def _render(request, *, company: MemberCompany | None):
     context = {"form": form, "company": company}
     if sections is None:
         return render(request, TEMPLATE, context, status=400)
-    d = sections.d
+    dashboard = sections.dashboard
     tables = {name: sections.table(name) for name in _table_names(sections)}
-    weekly_svg, legend = sections.weekly_chart(tables["weekly"])
+    weekly_chart, legend = sections.weekly_chart(tables["weekly"])
     context.update(
         {
-            "d": d,
-            "totals": d.totals.counts,
+            "dashboard": dashboard,
+            "totals": dashboard.totals.counts,
             "tables": tables,
             "query": request.GET.urlencode(),
-            "weekly_svg": weekly_svg,
+            "weekly_chart": weekly_chart,
             "legend": legend,
-            "groups_svg": sections.groups_chart(tables["groups"]) if not company else None,
-            "companies_svg": sections.companies_chart(tables["companies"]),
-            "median_decide": d.totals.median("decide_h"),
-            "median_takedown": d.totals.median("takedown_h"),
-            "median_act": d.totals.median("act_h"),
+            "groups_chart": sections.groups_chart(tables["groups"]) if not company else None,
+            "companies_chart": sections.companies_chart(tables["companies"]),
+            "median_decide": dashboard.totals.median("decide_h"),
+            "median_takedown": dashboard.totals.median("takedown_h"),
+            "median_act": dashboard.totals.median("act_h"),
         }
     )
     if company is None:
         context.update(
             {
-                "funnel_svg": sections.funnel_chart(tables["funnel"]),
-                "regions_svg": sections.regions_chart(tables["regions"]),
+                "funnel_chart": sections.funnel_chart(tables["funnel"]),
+                "regions_chart": sections.regions_chart(tables["regions"]),
                 "region_sentences": sections.region_sentences(),
-                "countries": [c for c in d.dimension_values[CELL_COUNTRY] if c],
-                "agreement": d.agreement,
-                "backlog": d.second_review_backlog,
+                "countries": [code for code in dashboard.dimension_values[CELL_COUNTRY] if code],
+                "agreement": dashboard.agreement,
+                "backlog": dashboard.second_review_backlog,
             }
         )
     return render(request, TEMPLATE, context)
@@ -117,9 +118,9 @@ def chart_csv(request, name: str):
         table = sections.table(name)
     except KeyError as exc:
         raise Http404(_("No such chart.")) from exc
-    f = sections.d.filters
+    filters = sections.dashboard.filters
     scope = company.slug if company else "programme"
-    return table.csv_response(f"{scope}-{name}-{f.start:%Y-%m}-{f.end:%Y-%m}.csv")
+    return table.csv_response(f"{scope}-{name}-{filters.start:%Y-%m}-{filters.end:%Y-%m}.csv")
 
 
 @role_required(Role.ADMIN)
@@ -130,9 +131,10 @@ def volunteers(request):
     if request.GET.get("format") == "csv":
         return _volunteers_csv(rows)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    scores = calibration_by_user([t.volunteer_id for t in page])
+    scores = calibration_by_user([tally.volunteer_id for tally in page])
     lines = [
-        (t, AccuracyEstimate(t.confirmed, t.rejected), scores.get(t.volunteer_id)) for t in page
+        (tally, AccuracyEstimate(tally.confirmed, tally.rejected), scores.get(tally.volunteer_id))
+        for tally in page
     ]
     return render(
         request,
@@ -154,19 +156,16 @@ def _volunteers_csv(rows):
             *ACCURACY_COLUMNS,
         ],
     )
-    for t in rows.iterator():
-        a = AccuracyEstimate(t.confirmed, t.rejected)
+    for tally in rows.iterator():
         table.rows.append(
-            [
-                t.volunteer.pseudonym or f"#{t.volunteer_id}",
-                t.volunteer.country,
-                t.submitted,
-                t.confirmed,
-                t.rejected,
-                a.rate,
-                a.low,
-                a.high,
-            ]
+            VolunteerRow(
+                tally.volunteer.pseudonym or f"#{tally.volunteer_id}",
+                tally.volunteer.country,
+                tally.submitted,
+                tally.confirmed,
+                tally.rejected,
+                AccuracyCells.of(AccuracyEstimate(tally.confirmed, tally.rejected)),
+            )
         )
     return table.csv_response("volunteers.csv")
 
