@@ -1,6 +1,6 @@
 """Write path under load: API submission and expert confirmation against the real server.
 
-    .venv/bin/python bench/write_bench.py                        # this checkout (~6 minutes)
+    .venv/bin/python bench/write_bench.py                        # this checkout (~7 minutes)
     .venv/bin/python bench/write_bench.py --code-dir /work/wt/bench-before --label before
     .venv/bin/python bench/write_bench.py --reuse-db --duration 10 --rounds 1   # quick re-run
 
@@ -343,7 +343,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse-db",
         action="store_true",
-        help="skip dropping and seeding (the database of the previous run)",
+        help="skip dropping and seeding: reuse the previous run's database (same --code-dir)",
     )
     args = parser.parse_args()
     args.code_dir = args.code_dir.resolve()
@@ -473,6 +473,8 @@ def main() -> None:
         if done.returncode:
             raise SystemExit(f"profiling failed:\n{done.stderr[-3000:]}")
         profiled = json.loads(done.stdout)
+    # The Celery messages queued by the run (no worker consumes them) go with the run.
+    redis.Redis.from_url(args.redis_url).flushdb()
     report(args, label, commit, phases, rss, seed_data, profiled)
 
 
