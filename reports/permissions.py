@@ -31,7 +31,9 @@ from .models import FORWARDED_STATUSES, Evidence, Report, ReportStatus
 # ids), or None when it hides nothing from this user. Reports linked to a hidden one as
 # duplicates are hidden too. Higher apps register filters in their AppConfig.ready(), since
 # reports may not import them.
-ReportVisibilityFilter = Callable[[User], QuerySet | None]
+# A filter returns the ids of the reports to hide from ``user`` (a list or a values() queryset),
+# or None when it hides nothing from them.
+ReportVisibilityFilter = Callable[[User], list[int] | QuerySet | None]
 report_visibility_filters: list[ReportVisibilityFilter] = []
 
 

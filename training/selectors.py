@@ -25,7 +25,7 @@ REFRESHER_DAYS = 30
 # A filter maps a user to the ids of the reports whose practice questions they may not see (a
 # lazy subquery), or None. The quality app registers its blind-review rule (quality.blind) in
 # QualityConfig.ready(): training sits below quality and may not import it.
-QuestionVisibilityFilter = Callable[[User], QuerySet | None]
+QuestionVisibilityFilter = Callable[[User], list[int] | QuerySet | None]
 question_visibility_filters: list[QuestionVisibilityFilter] = []
 
 
