@@ -124,3 +124,20 @@ def test_body_holds_no_counts_or_secrets(client, settings):
     assert set(body) == {"status", "checks"}
     assert set(body["checks"].values()) <= {"ok", "embedded"}
     assert settings.SECRET_KEY.encode() not in response.content
+
+
+@pytest.mark.production
+def test_healthy_on_postgresql_and_redis(client):
+    """The real thing (`make test`'s production run): PING to Redis, SELECT 1 on PostgreSQL."""
+    now = timezone.now()
+    alerts.record_heartbeat(alerts.WORKER, now)
+    alerts.record_heartbeat(alerts.BEAT, now)
+    response, body = _get(client)
+    assert response.status_code == 200, body
+    assert body["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "beat": "ok",
+    }

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -44,8 +45,25 @@ def test_router_never_sends_anything_to_the_replica_by_itself():
 
 @pytest.mark.skipif(HAS_REPLICA, reason="this is the child run")
 def test_with_a_replica_in_a_subprocess():
+    _run_child()
+
+
+@pytest.mark.production
+@pytest.mark.skipif(HAS_REPLICA, reason="this is the child run")
+def test_with_a_replica_on_postgresql():
+    """The same in the production-mode run (`make test`: PostgreSQL, Redis)."""
+    _run_child()
+
+
+def _run_child():
     env = dict(os.environ)
-    env["DATABASE_REPLICA_URL"] = env.get("DATABASE_URL") or f"sqlite:///{ROOT / 'db.sqlite3'}"
+    if env.get("DATABASE_URL"):
+        # PostgreSQL: this run holds test_<name>; the child makes test_<name>_replica.
+        parts = urlsplit(env["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=parts.path + "_replica"))
+        env["DATABASE_REPLICA_URL"] = env["DATABASE_URL"]
+    else:
+        env["DATABASE_REPLICA_URL"] = f"sqlite:///{ROOT / 'db.sqlite3'}"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider"],
         cwd=ROOT,

@@ -61,13 +61,14 @@ def _records(stream) -> list[dict]:
 
 
 def test_log_lines_are_json_with_the_request_id(client, json_log):
-    response = client.get("/healthz", HTTP_X_REQUEST_ID="req-id-for-the-log-1")
+    response = client.get("/accounts/login/", HTTP_X_REQUEST_ID="req-id-for-the-log-1")
     records = _records(json_log)
     access = [r for r in records if r["logger"] == "spotter.access"]
     assert access, records
     line = access[-1]
     assert line["request_id"] == response["X-Request-ID"] == "req-id-for-the-log-1"
-    assert line["status"] == 200 and line["route"] == "/healthz" and line["method"] == "GET"
+    assert line["status"] == 200 and line["route"] == "/accounts/login/"
+    assert line["method"] == "GET" and isinstance(line["duration_ms"], float)
     assert {"time", "level", "message", "task_id"} <= set(line)
 
 
