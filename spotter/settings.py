@@ -320,6 +320,8 @@ if EVIDENCE_STORAGE not in {"filesystem", "s3"}:
     raise ImproperlyConfigured("EVIDENCE_STORAGE must be 'filesystem' or 's3'.")
 EVIDENCE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if EVIDENCE_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("EVIDENCE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
     EVIDENCE_BACKEND = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from celery import shared_task
+from django.conf import settings
 
 from spotter import requestlog
 
@@ -51,8 +52,6 @@ def json_log():
     try:
         yield stream
     finally:
-        from django.conf import settings
-
         logging.config.dictConfig(settings.LOGGING)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from storages.backends.s3 import S3Storage
 
 SETTINGS = Path(__file__).resolve().parents[2] / "spotter" / "settings.py"
 PRODUCTION = {
@@ -79,6 +80,10 @@ def test_evidence_on_s3_stays_private(load):
     assert options["default_acl"] is None  # no public-read: the bucket policy decides
     assert options["querystring_auth"] is True  # any URL would be signed (none is handed out)
     assert options["file_overwrite"] is False
+    # django-storages accepts exactly these options (built without touching the network).
+    storage = S3Storage(**options)
+    assert storage.bucket_name == "cs-evidence" and storage.default_acl is None
+    assert storage.location == "evidence"
     # Static files are not affected.
     assert conf["STORAGES"]["staticfiles"]["BACKEND"].startswith("whitenoise")
 
@@ -86,6 +91,8 @@ def test_evidence_on_s3_stays_private(load):
 def test_unknown_evidence_storage_is_refused(load):
     with pytest.raises(ImproperlyConfigured):
         load(EVIDENCE_STORAGE="ftp")
+    with pytest.raises(ImproperlyConfigured, match="AWS_STORAGE_BUCKET_NAME"):
+        load(EVIDENCE_STORAGE="s3")
 
 
 def test_replica_is_read_only_and_a_test_mirror(load):
