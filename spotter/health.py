@@ -6,7 +6,8 @@ Checks, each "ok", "embedded" (not used in the embedded default) or "fail":
 - ``cache``: a write and a read of a short-lived key (Redis, or the file cache embedded);
 - ``broker``: a PING to the Celery broker (Redis); "embedded" when tasks run in-process;
 - ``worker`` and ``beat``: registered by the reports app (reports/health.py), which owns the
-  heartbeats: "fail" when stale in production, "embedded" in the embedded default.
+  heartbeats: "fail" when a worker-down / beat-down alert would open, "waiting" before the first
+  heartbeat of a fresh install, "embedded" in the embedded default.
 
 200 ``{"status": "ok", "checks": {...}}`` when nothing failed, else 503 with ``"status":
 "fail"`` and ``"failing"`` naming the checks. The body never holds error messages, hosts or
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ def run_checks() -> dict[str, str]:
     return results
 
 
+@require_safe  # GET and HEAD; anything else is a 405, not a run of the checks
 def healthz(request) -> JsonResponse:
     checks = run_checks()
     failing = [name for name, result in checks.items() if result == FAIL]

@@ -104,11 +104,39 @@ def test_stale_worker_heartbeat_in_production(client, production_broker, setting
     assert body["checks"]["beat"] == "ok"
 
 
-def test_never_seen_worker_in_production_fails(client, production_broker):
-    alerts.record_heartbeat(alerts.BEAT, timezone.now())
+def test_beat_publishing_without_any_worker_fails(client, production_broker, settings):
+    """The alerts' rule: beat has run for the stale window and no worker ever answered."""
+    now = timezone.now()
+    alerts.record_heartbeat(
+        alerts.BEAT, now - timedelta(seconds=settings.OPS_HEARTBEAT_STALE_SECONDS + 60)
+    )
+    alerts.record_heartbeat(alerts.BEAT, now)
     response, body = _get(client)
     assert response.status_code == 503
     assert body["failing"] == ["worker"]
+
+
+def test_stale_beat_in_production(client, production_broker, settings):
+    now = timezone.now()
+    alerts.record_heartbeat(alerts.WORKER, now)
+    alerts.record_heartbeat(
+        alerts.BEAT, now - timedelta(seconds=settings.OPS_HEARTBEAT_STALE_SECONDS + 60)
+    )
+    response, body = _get(client)
+    assert response.status_code == 503
+    assert body["failing"] == ["beat"]
+
+
+def test_fresh_install_is_waiting_not_failing(client, production_broker):
+    """No heartbeat yet (beat publishes the first within a minute): not a failure."""
+    response, body = _get(client)
+    assert response.status_code == 200
+    assert body["checks"]["worker"] == body["checks"]["beat"] == "waiting"
+
+
+def test_only_get_and_head(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
 
 
 def test_stale_heartbeat_is_not_a_failure_when_embedded(client, settings):
