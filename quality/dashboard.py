@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from reports.forwarding.sla import overdue_q
 from reports.models import Report, ReportStatus, Species
+from spotter.dbrouter import replica
 from spotter.models import User
 
 from .facts import (
@@ -94,7 +95,8 @@ def read(
             lookups[name] = neutral
     if by and not filters.cell & by and by_values is not None:
         lookups[f"{DIMENSION_FIELD[by]}__in"] = by_values
-    qs = PeriodCount.objects.filter(**lookups)
+    # Rollups tolerate replica lag (a few seconds): read them there when one is configured.
+    qs = PeriodCount.objects.using(replica()).filter(**lookups)
     if days is not None:
         qs = qs.filter(day__in=days)
     elif whole_range:

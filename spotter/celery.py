@@ -8,9 +8,16 @@ in-process, eagerly, so a fresh checkout needs nothing but Python.
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotter.settings")
 
 app = Celery("spotter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs) -> None:
+    """Keep Celery from configuring logging: Django's LOGGING (JSON lines with request and task
+    ids, spotter/requestlog.py) is applied when the worker sets Django up."""

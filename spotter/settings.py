@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from spotter.requestlog import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "spotter.requestlog.RequestIdMiddleware",  # first: everything after it logs with the id
+    "spotter.health.HealthCheckMiddleware",  # /healthz, before the host check and HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "spotter.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,6 +128,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+# Optional read replica (spotter/dbrouter.py): only reads that ask for it go there, never writes.
+# The connection is read-only; in tests it mirrors the default database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", 60)
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["OPTIONS"] = {"options": "-c default_transaction_read_only=on"}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["spotter.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -145,6 +159,12 @@ else:
         }
     }
 
+# Sessions: read from Redis, written through to the database when there is Redis, so any web
+# node serves any user; the database stays the record (a Redis restart signs nobody out, and
+# closing an account finds the user's sessions there: spotter/privacy.py).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -156,6 +176,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers and beat log through LOGGING below (JSON lines with the task id), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The outbox (reports/forwarding/): retries back off exponentially with jitter from the base
 # delay up to the cap (1 min, 2, 4 … 24 h: 17–34 h in all over 12 attempts), driven by the
 # sweep; an attempt holds its row for the lease; a queued task lost with Redis or a dead worker
@@ -296,8 +318,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence is private: MEDIA_ROOT is never mapped to a URL; files are served by
 # permission-checked views only.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# EVIDENCE_STORAGE=s3 keeps evidence in an S3-compatible bucket (django-storages): private
+# objects (no ACL, bucket policy decides), never a public or signed URL handed out; the app still
+# streams every file through its permission-checked views. Credentials: AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY from the environment (or the host's instance role), read by boto3.
+EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "filesystem")
+if EVIDENCE_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("EVIDENCE_STORAGE must be 'filesystem' or 's3'.")
+EVIDENCE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if EVIDENCE_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("EVIDENCE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    EVIDENCE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", "evidence"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": EVIDENCE_BACKEND,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -445,10 +490,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json (the production default): one JSON object per line with request_id and
+# task_id; plain text on the embedded default (spotter/requestlog.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))

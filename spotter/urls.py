@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from reports.views.package import package_public_key
 
-from . import views
+from . import health, views
 
 # Django's error pages for pages; JSON in the API's error shape under /api/ (spotter.error_views).
 handler400 = "spotter.error_views.bad_request"
@@ -15,6 +15,8 @@ admin.site.site_header = "Cyber Spotter administration"
 admin.site.site_title = "Cyber Spotter"
 
 urlpatterns = [
+    # Answered by spotter.health.HealthCheckMiddleware before host checks; named here too.
+    path("healthz", health.healthz, name="healthz"),
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("profile/my-data.json", views.data_export, name="data_export"),

@@ -227,7 +227,9 @@ def test_one_email_per_admin_per_run_lists_all_new_alerts(dead, portal_company, 
     check(report.ack_due_at + timedelta(minutes=1))
     assert OpsAlert.objects.count() >= 2
     sent = alert_emails()
-    assert len(sent) == 2 and all("new operations alerts" in m.subject for m in sent)
+    # One email per admin, in the admin's language, counting every new alert of the run.
+    count = OpsAlert.objects.count()
+    assert len(sent) == 2 and all(m.subject.startswith(f"[Cyber Spotter] {count} ") for m in sent)
     assert all(dead.report.reference in m.body and report.reference in m.body for m in sent)
 
 

@@ -104,6 +104,7 @@ EXPECTED: dict[str, Rule] = {
     # --- spotter ---------------------------------------------------------------------------
     "home": everyone(ok=200, signed_in=302),
     "evidence_package_key": everyone(ok=200),
+    "healthz": everyone(ok={200, 503}),  # load balancers: no login; 503 names a failing check
     "profile": page(" ".join(LOGGED_IN)),
     "data_export": page(" ".join(LOGGED_IN)),
     "close_account": page("volunteer other_volunteer"),
