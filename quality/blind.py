@@ -60,17 +60,23 @@ def blind_report_ids(user: User) -> QuerySet:
     return open_blind_reviews(user).values("report_id")
 
 
-def hidden_blind_report_ids(user: User) -> list[int] | None:
+def hidden_blind_report_ids(user: User) -> QuerySet | None:
     """The reports ``user`` must not see now, or None if they review nothing blind (so the
     lower apps' lists of reports and practice questions gain no condition for them).
 
-    A list, not a subquery: the pending cases are few, and as a subquery (which joins the
-    reports table for the volunteer exclusion) PostgreSQL planned every expert's report fetch
-    as a sequential scan of all reports (bench/write_bench.py: 105 ms per claim + confirm at
-    100k reports). As a list of ids the fetch stays an index lookup."""
+    Every pending case ``user`` did not decide first, without the "not their own report"
+    condition of ``open_blind_reviews``: that condition joins the reports table, and inside
+    the visibility filter PostgreSQL then planned every expert's report fetch as a scan of all
+    reports (bench/write_bench.py: 100–180 ms per claim + confirm at 100k reports). Experts
+    never see their own reports anyway (``reports.permissions``), so nothing more is hidden.
+    Without the join the subquery is one index scan on the pending status, hashed once."""
     if not _may_review_blind(user):
         return None
-    return list(blind_report_ids(user).values_list("report_id", flat=True))
+    return (
+        SecondReview.objects.filter(status=SecondReviewStatus.PENDING)
+        .exclude(first_expert=user)
+        .values("report_id")
+    )
 
 
 def has_open_blind_review(user: User, report) -> bool:
