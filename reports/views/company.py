@@ -16,6 +16,7 @@ from ..forwarding.sla import is_overdue
 from ..models import ReportStatus
 from ..notices import notice_context
 from ..permissions import access_report
+from .common import reference_url_prefix
 
 
 @role_required(Role.COMPANY_STAFF)
@@ -32,7 +33,12 @@ def portal(request):
     return render(
         request,
         "reports/company_portal.html",
-        {"page": page, "status": status, "company": request.user.company},
+        {
+            "page": page,
+            "status": status,
+            "company": request.user.company,
+            "url_prefix": reference_url_prefix("reports:company_detail"),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from ..actions import allowed_actions
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, SpeciesGroup
 from ..permissions import access_report
+from .common import reference_url_prefix
 
 
 @role_required(Role.EXPERT)
@@ -30,6 +31,7 @@ def queue(request):
             "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
             "group": group,
             "platform": platform,
+            "url_prefix": reference_url_prefix("reports:review"),
         },
     )
 
