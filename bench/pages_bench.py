@@ -62,6 +62,15 @@ PAGES = [
 ]
 
 
+# The partial indexes of reports/migrations/0005 and the pages whose page fetch they serve: the
+# fetch is EXPLAINed with the index and without it (dropped inside a rolled-back transaction).
+INDEXES = [
+    ("report_queue_idx", "queue"),
+    ("report_company_feed_idx", "portal"),
+    ("report_company_feed_idx", "api-company"),
+]
+
+
 # --- In-process part (Django set up against the bench database) ------------------------------
 
 
@@ -70,7 +79,7 @@ def prepare(out: Path) -> None:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -132,9 +141,25 @@ def prepare(out: Path) -> None:
             plans.append({"sql": sql, "execution_ms": ms, "plan": plan})
         plans.sort(key=lambda p: -p["execution_ms"])
         explained[name] = {"status": status, "queries": len(ctx.captured_queries), "plans": plans}
+    indexes = []
+    for index, name in INDEXES:
+        fetches = [p for p in explained[name]["plans"] if " LIMIT " in p["sql"]]
+        if not fetches:
+            continue
+        sql = max(fetches, key=lambda p: p["execution_ms"])["sql"]
+        plans = {}
+        for label, drop in (("with", False), ("without", True)):
+            with transaction.atomic(), connection.cursor() as cursor:
+                if drop:
+                    cursor.execute(f'DROP INDEX "{index}"')
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plans[label] = "\n".join(row[0] for row in cursor.fetchall())
+                transaction.set_rollback(True)
+        indexes.append({"index": index, "page": name, "sql": sql, **plans})
     out.write_text(
         json.dumps(
             {
+                "indexes": indexes,
                 "headers": headers,
                 "reports": Report.objects.count(),
                 "company_reports": counts[company.pk],
@@ -210,14 +235,19 @@ def seed(args, size: int, env: dict) -> None:
             subprocess.run(
                 [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
             )
-            return
-        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    t0 = time.perf_counter()
-    seed_cmd = [sys.executable, str(WORKERS), "_seed", "--reports", str(size), "--pool", "0"]
-    seed_cmd += ["--clients", str(args.clients), "--seed-out", f"/tmp/{dbname}-seed.json"]
-    subprocess.run(seed_cmd, cwd=ROOT, env=env, check=True)
-    print(f"  seeded {size:,} reports in {time.perf_counter() - t0:.0f} s", flush=True)
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+            t0 = time.perf_counter()
+            seed_cmd = [sys.executable, str(WORKERS), "_seed", "--reports", str(size)]
+            seed_cmd += ["--pool", "0", "--clients", str(args.clients)]
+            seed_cmd += ["--seed-out", f"/tmp/{dbname}-seed.json"]
+            subprocess.run(seed_cmd, cwd=ROOT, env=env, check=True)
+            print(f"  seeded {size:,} reports in {time.perf_counter() - t0:.0f} s", flush=True)
+    # What autovacuum does to a live database: statistics and the visibility map (which lets
+    # counts over an index skip the table).
+    with psycopg.connect(args.db_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 def bench_size(args, size: int) -> dict:
@@ -225,7 +255,6 @@ def bench_size(args, size: int) -> dict:
 
     args.db_url = f"{args.db_base}/cs_bench_pages_{size}"
     args.media = Path(f"/tmp/cs_bench_pages_{size}-media")
-    args.code_dir = ROOT
     env = server_env(args)
     seed(args, size, env)
     redis.Redis.from_url(args.redis_url).flushdb()
@@ -236,7 +265,7 @@ def bench_size(args, size: int) -> dict:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "spotter.wsgi:application", "--workers", "4"]
         + ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT,
+        cwd=args.code_dir,
         env=env,
         start_new_session=True,
     )
@@ -311,9 +340,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reuse-db", action="store_true", help="keep databases that exist")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--code-dir",
+        type=Path,
+        default=ROOT,
+        help="checkout whose code gunicorn serves (seeding and migrations: this one)",
+    )
     args = parser.parse_args()
+    args.code_dir = args.code_dir.resolve()
     commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(args.code_dir), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     label = args.label or commit
     runs = [bench_size(args, int(size)) for size in args.sizes.split(",")]
@@ -330,6 +368,10 @@ def main() -> None:
         )
     for run in runs:
         print(f"peak RSS {run['size']:,}: {run['rss']}")
+        for item in run["indexes"]:
+            plans = (item["with"], item["without"])
+            ms = [p.rsplit("Execution Time:", 1)[1].split()[0] for p in plans]
+            print(f"  {item['index']} ({item['page']}): {ms[0]} ms with, {ms[1]} ms without")
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"pages-{label}-{stamp}.json").write_text(
@@ -341,6 +383,10 @@ def main() -> None:
                 out.write(f"##### {name}: {data['queries']} queries, status {data['status']}\n")
                 for plan in data["plans"]:
                     out.write(f"--- {plan['execution_ms']} ms\n{plan['sql']}\n{plan['plan']}\n\n")
+            for item in run["indexes"]:
+                out.write(f"##### index {item['index']} on the {item['page']} page fetch\n")
+                out.write(f"{item['sql']}\n--- with the index\n{item['with']}\n")
+                out.write(f"--- without it\n{item['without']}\n\n")
     print(f"results in {RESULTS}/pages-{label}-{stamp}*")
 
 

@@ -16,7 +16,7 @@ from ..forwarding.sla import is_overdue
 from ..models import ReportStatus
 from ..notices import notice_context
 from ..permissions import access_report
-from .common import reference_url_prefix
+from .common import label_rows, reference_url_prefix
 
 
 @role_required(Role.COMPANY_STAFF)
@@ -30,6 +30,7 @@ def portal(request):
     now = timezone.now()
     for report in page:
         report.overdue = is_overdue(report, now)
+    label_rows(page)
     return render(
         request,
         "reports/company_portal.html",

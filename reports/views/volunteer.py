@@ -14,7 +14,7 @@ from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
-from .common import reference_url_prefix
+from .common import label_rows, reference_url_prefix
 
 
 @role_required(Role.VOLUNTEER)
@@ -82,6 +82,7 @@ def my_reports(request):
     page = Paginator(selectors.volunteer_reports(request.user), 25).get_page(
         request.GET.get("page")
     )
+    label_rows(page)
     return render(
         request,
         "reports/my_reports.html",
