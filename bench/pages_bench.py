@@ -392,6 +392,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["_prepare"]:
+        sys.path.insert(0, os.getcwd())  # the checkout under test (--code-dir) before this one
         prepare(Path(sys.argv[2]))
     elif sys.argv[1:2] == ["_load"]:
         port, path, headers, threads, duration = sys.argv[2:7]
