@@ -260,6 +260,19 @@ class Report(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["company", "status", "forwarded_at"]),
             models.Index(fields=["volunteer", "submitted_at"]),
+            # Partial indexes for the hot lists (docs/benchmarks.md, "Read pages"): the review
+            # queue (oldest waiting first) and a company's forwarded reports (portal, API feed)
+            # read their page straight off these instead of filtering a whole-table index.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW]),
+                name="report_queue_idx",
+            ),
+            models.Index(
+                fields=["company", "-forwarded_at"],
+                condition=models.Q(status__in=FORWARDED_STATUSES),
+                name="report_company_feed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from spotter.models import AuditEvent, User
 from spotter.stats import AccuracyEstimate
 
-from .models import Report, ReportStatus, Verdict
+from .models import Evidence, Report, ReportStatus, Verdict
 from .permissions import visible_reports
 
 
@@ -27,7 +28,7 @@ def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QueryS
     qs = (
         visible_reports(expert, waiting)
         .select_related("species__group", "product_type", "company", "claimed_by")
-        .annotate(evidence_count=Count("evidence"))
+        .annotate(evidence_count=_evidence_count())
         .order_by("submitted_at", "id")
     )
     if group:
@@ -37,6 +38,20 @@ def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QueryS
     elif platform:
         qs = qs.filter(company__slug=platform)
     return qs
+
+
+def _evidence_count() -> Coalesce:
+    """Screenshots per report as a correlated subquery, not Count("evidence"): the JOIN + GROUP
+    BY grouped the whole backlog by the joined tables' keys before the page was taken, whereas
+    PostgreSQL evaluates this output column only for the page's rows (after ORDER BY/LIMIT)."""
+    counted = (
+        Evidence.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def volunteer_reports(volunteer: User) -> QuerySet[Report]:

@@ -16,6 +16,7 @@ from ..forwarding.sla import is_overdue
 from ..models import ReportStatus
 from ..notices import notice_context
 from ..permissions import access_report
+from .common import label_rows, reference_url_prefix
 
 
 @role_required(Role.COMPANY_STAFF)
@@ -29,10 +30,16 @@ def portal(request):
     now = timezone.now()
     for report in page:
         report.overdue = is_overdue(report, now)
+    label_rows(page)
     return render(
         request,
         "reports/company_portal.html",
-        {"page": page, "status": status, "company": request.user.company},
+        {
+            "page": page,
+            "status": status,
+            "company": request.user.company,
+            "url_prefix": reference_url_prefix("reports:company_detail"),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from ..actions import allowed_actions
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, SpeciesGroup
 from ..permissions import access_report
+from .common import label_rows, reference_url_prefix
 
 
 @role_required(Role.EXPERT)
@@ -21,6 +22,7 @@ def queue(request):
     platform = request.GET.get("platform", "")
     reports = selectors.expert_queue(expert=request.user, group=group, platform=platform)
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    label_rows(page)
     return render(
         request,
         "reports/queue.html",
@@ -30,6 +32,7 @@ def queue(request):
             "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
             "group": group,
             "platform": platform,
+            "url_prefix": reference_url_prefix("reports:review"),
         },
     )
 

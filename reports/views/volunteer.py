@@ -14,6 +14,7 @@ from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
+from .common import label_rows, reference_url_prefix
 
 
 @role_required(Role.VOLUNTEER)
@@ -81,12 +82,17 @@ def my_reports(request):
     page = Paginator(selectors.volunteer_reports(request.user), 25).get_page(
         request.GET.get("page")
     )
+    label_rows(page)
     return render(
         request,
         "reports/my_reports.html",
         # The accuracy line (and its link to quality's "My accuracy" page) shows when the
         # quality app provides the figure.
-        {"page": page, "accuracy": selectors.volunteer_figure("accuracy", request.user)},
+        {
+            "page": page,
+            "accuracy": selectors.volunteer_figure("accuracy", request.user),
+            "url_prefix": reference_url_prefix("reports:detail"),
+        },
     )
 
 
