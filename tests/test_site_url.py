@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from django.urls import reverse
 
 from api.bookmarklet import bookmarklet_href
 from reports import forwarding, tasks
@@ -14,13 +15,12 @@ from reports.notices import evidence_link, notice_payload
 from spotter import services
 from spotter.models import Role
 from tests import factories
-
-from .helpers import confirmed, delivery_of
+from tests.forwarding.helpers import confirmed, delivery_of
 
 pytestmark = pytest.mark.django_db
 
 OTHER = "http://127.0.0.1:8101"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -61,9 +61,25 @@ def test_invitation_and_bookmarklet_use_site_url(other_host, mailoutbox):
     assert f'"{OTHER}/reports/new/"' in unquote(bookmarklet_href())
 
 
+def test_account_emails_use_site_url(other_host, client, mailoutbox):
+    password = "a-Long-pass-2026"
+    signup = {"email": "new@example.org", "password1": password, "password2": password}
+    client.post(reverse("account_signup"), signup)
+    factories.make_user(Role.EXPERT, email="known@example.org")
+    client.post(reverse("account_reset_password"), {"email": "known@example.org"})
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    client.post(reverse("account_signup"), {**signup, "email": "known@example.org"})
+    bodies = [message.body for message in mailoutbox]
+    assert len(bodies) == 4, [m.subject for m in mailoutbox]
+    assert f"{OTHER}/accounts/confirm-email/" in bodies[0]
+    assert f"{OTHER}/accounts/password/reset/key/" in bodies[1]
+    for body in bodies:
+        assert links(body) and all(u.startswith(OTHER + "/") for u in links(body)), body
+
+
 def _our_sources():
     skip = {"spotter/settings.py", "spotter/siteurl.py"}
-    for folder in ("spotter", "reports", "training", "quality", "api", "templates"):
+    for folder in ("spotter", "reports", "training", "quality", "api", "templates", "static/js"):
         for path in sorted((ROOT / folder).rglob("*")):
             rel = path.relative_to(ROOT).as_posix()
             wanted = path.suffix in {".py", ".html", ".txt", ".js"} and "/migrations/" not in rel
