@@ -1,7 +1,10 @@
 """One public base URL (settings.SITE_URL, through spotter.siteurl.absolute_url) for every link
 we hand out: `make demo HOST=127.0.0.1:8101` must not email links to port 8000."""
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -99,3 +102,20 @@ def test_no_module_hard_codes_the_host_or_builds_absolute_urls_another_way():
         if forbidden.search(text)
     }
     assert found == {}
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_demo_sets_site_url_from_host():
+    """`make demo HOST=...` gives the loader, the outbox loop and the server the same base URL."""
+    dry_run = subprocess.run(
+        ["make", "-n", "demo", "HOST=127.0.0.1:8101"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
+    ).stdout
+    load = next(line for line in dry_run.splitlines() if "load_demo" in line)
+    serve = dry_run[dry_run.index("run_outbox") - 200 :]
+    assert "SITE_URL=http://127.0.0.1:8101 " in load
+    assert "SITE_URL=http://127.0.0.1:8101 sh -c" in serve and "runserver 127.0.0.1:8101" in serve
