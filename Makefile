@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := .cache/uv-tool/bin/uv
 HOST ?= 127.0.0.1:8000
+# The public base URL every emailed/forwarded link and the bookmarklet use (spotter/siteurl.py).
+SITE_URL ?= http://$(HOST)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
@@ -43,9 +45,9 @@ upgrade-uv: $(UV)
 # Two-factor authentication is switched off for the demo so every role can be tried at once.
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py load_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST)/  (Ctrl+C stops the server and the outbox loop)"
-	MFA_REQUIRED_ROLES= sh -c '$(BIN)/python manage.py run_outbox --loop & OUTBOX=$$!; \
+	MFA_REQUIRED_ROLES= SITE_URL=$(SITE_URL) sh -c '$(BIN)/python manage.py run_outbox --loop & OUTBOX=$$!; \
 		trap "kill $$OUTBOX" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST)'
 
 # Production-mode settings for the tests that prove production behaviour (real PostgreSQL,

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spotter.siteurl import absolute_url
+
 from .models import Outcome, Report
 
 EVIDENCE_LINK_SALT = "reports.evidence-link"
@@ -21,7 +23,7 @@ EVIDENCE_LINK_SALT = "reports.evidence-link"
 
 def evidence_link(evidence_id: int) -> str:
     token = signing.TimestampSigner(salt=EVIDENCE_LINK_SALT).sign(str(evidence_id))
-    return settings.SITE_URL + reverse("reports:evidence_link", args=[token])
+    return absolute_url(reverse("reports:evidence_link", args=[token]))
 
 
 def read_evidence_token(token: str, max_age: int | None = None) -> int:
@@ -83,8 +85,7 @@ def notice_context(report: Report) -> dict:
         "evidence": evidence_items(report),
         "notifier_name": settings.PROGRAMME_NAME,
         "notifier_email": settings.PROGRAMME_CONTACT_EMAIL,
-        "portal_url": settings.SITE_URL
-        + reverse("reports:company_detail", args=[report.reference]),
+        "portal_url": absolute_url(reverse("reports:company_detail", args=[report.reference])),
         "good_faith": _(
             "We state in good faith that the information in this notice is accurate and "
             "complete and that we believe the content described is illegal or incompatible "
@@ -121,7 +122,7 @@ def notice_payload(report: Report) -> dict:
     context = notice_context(report)
     species = report.species
     expires = timezone.now() + timedelta(seconds=settings.EVIDENCE_URL_MAX_AGE)
-    api = f"{settings.SITE_URL}/api/v1/company/reports/{report.reference}"
+    api = absolute_url(f"/api/v1/company/reports/{report.reference}")
     return {
         "reference": report.reference,
         "company": {"slug": report.company.slug, "name": report.company.name}

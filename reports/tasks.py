@@ -19,7 +19,10 @@ from celery.signals import before_task_publish
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+
+from spotter.siteurl import absolute_url
 
 from . import forwarding
 from .forwarding import alerts
@@ -95,7 +98,8 @@ def notify_volunteer(report_id: int, event: str) -> None:
     if not volunteer.is_active or not volunteer.email:
         return
     with translation.override("en"):
-        context = {"report": report, "event": event, "site_url": settings.SITE_URL}
+        report_url = absolute_url(reverse("reports:detail", args=[report.reference]))
+        context = {"report": report, "event": event, "report_url": report_url}
         subject = render_to_string("reports/email/volunteer_subject.txt", context).strip()
         body = render_to_string("reports/email/volunteer_update.txt", context)
     # A lost courtesy email must not fail the task (and, embedded, the company's request).

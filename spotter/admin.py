@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -67,9 +66,7 @@ class UserAdmin(BaseUserAdmin):
             )
             obj.pk = user.pk
             obj.refresh_from_db()
-            link = services.send_invitation(
-                user=user, site_url=settings.SITE_URL, actor=request.user
-            )
+            link = services.send_invitation(user=user, actor=request.user)
             self.message_user(
                 request,
                 _("Invitation sent to %(email)s (%(link)s).") % {"email": user.email, "link": link},
@@ -103,7 +100,7 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Send an invitation (set-password link)"))
     def send_invitation(self, request, queryset):
         for user in queryset:
-            services.send_invitation(user=user, site_url=settings.SITE_URL, actor=request.user)
+            services.send_invitation(user=user, actor=request.user)
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 

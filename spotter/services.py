@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .audit import record_event
 from .models import Role, User
 from .signals import role_changed
+from .siteurl import absolute_url
 
 
 def _apply_role(user: User, role: str, company) -> None:
@@ -83,7 +84,7 @@ def change_role(*, user: User, role: str, company=None, actor: User | None = Non
     return user
 
 
-def invitation_link(user: User, site_url: str) -> str:
+def invitation_link(user: User) -> str:
     """Where an invited user sets their password: allauth's own password-reset-from-key page."""
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
@@ -95,11 +96,11 @@ def invitation_link(user: User, site_url: str) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
-    return site_url + path
+    return absolute_url(path)
 
 
-def send_invitation(*, user: User, site_url: str, actor: User | None = None) -> str:
-    link = invitation_link(user, site_url)
+def send_invitation(*, user: User, actor: User | None = None) -> str:
+    link = invitation_link(user)
     role = Role(user.role).label
     send_mail(
         _("You are invited to Cyber Spotter"),

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from spotter.audit import record_event
 from spotter.models import Role, User
+from spotter.siteurl import absolute_url
 
 from ..models import (
     AlertKind,
@@ -359,7 +360,7 @@ def admin_language(user: User) -> str:
 def _email_for(admin: User, alerts: list[OpsAlert]) -> EmailMessage:
     with translation.override(admin_language(admin)):
         shown = [
-            {"title": title, "detail": detail, "url": settings.SITE_URL + alert.link}
+            {"title": title, "detail": detail, "url": absolute_url(alert.link)}
             for alert in alerts[:EMAIL_LIST_LIMIT]
             for title, detail in [describe(alert)]
         ]
@@ -367,7 +368,7 @@ def _email_for(admin: User, alerts: list[OpsAlert]) -> EmailMessage:
             "alerts": shown,
             "count": len(alerts),
             "more": len(alerts) - len(shown),
-            "list_url": settings.SITE_URL + reverse("reports:ops_alerts"),
+            "list_url": absolute_url(reverse("reports:ops_alerts")),
         }
         subject = render_to_string("reports/email/ops_alert_subject.txt", context)
         body = render_to_string("reports/email/ops_alert.txt", context)

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from spotter.siteurl import absolute_url
+
 from ..models import Delivery
 from ..notices import notice_context
 from .outbox import DeliveryFailed
@@ -72,8 +74,7 @@ def send_escalation(delivery: Delivery) -> None:
         context = {
             "report": report,
             "company": company,
-            "portal_url": settings.SITE_URL
-            + reverse("reports:company_detail", args=[report.reference]),
+            "portal_url": absolute_url(reverse("reports:company_detail", args=[report.reference])),
             "notifier_email": settings.PROGRAMME_CONTACT_EMAIL,
         }
         subject = f"[Cyber Spotter] Overdue notice {report.reference}"

@@ -33,7 +33,8 @@ def take_quiz(page, base, slug):
     assert page.get_attribute("[data-score]", "data-score") == "100"
 
 
-def test_new_volunteer_trains_and_then_can_flag(live_server, page):
+def test_new_volunteer_trains_and_then_can_flag(live_server, page, settings):
+    settings.SITE_URL = live_server.url  # emailed links use the public base URL
     load_reference_data()
     load_training_content()
     page, base = page, live_server.url
