@@ -12,7 +12,7 @@ from spotter.decorators import role_required
 from spotter.middleware import client_ip
 from spotter.models import Role
 
-from .. import limits, selectors
+from .. import limits
 from ..actions import allowed_actions
 from ..models import Evidence
 from ..notices import read_evidence_token
@@ -22,6 +22,7 @@ from ..permissions import (
     access_report,
     can_see_volunteer_identity,
 )
+from ..timeline import timeline_for
 
 
 @login_required
@@ -41,7 +42,7 @@ def detail(request, reference):
         {
             "report": report,
             "evidence": report.evidence.all(),
-            "timeline": selectors.report_timeline(report),
+            "timeline": timeline_for(report, user),
             "show_identity": can_see_volunteer_identity(user, report),
             "is_owner": report.volunteer_id == user.pk,
             "actions": allowed_actions(report, user),

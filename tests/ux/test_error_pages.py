@@ -81,3 +81,8 @@ def test_api_errors_stay_json(client):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_404_does_not_echo_the_address(client_for, volunteer):
+    body = client_for(volunteer).get("/reports/CS-SECRET1234/").content.decode()
+    assert "CS-SECRET1234" not in body
