@@ -56,7 +56,7 @@ COLUMN_LABELS = {
     "overdue_now": _("Overdue now"),
     "share_overdue": _("Share overdue"),
     "language": _("Listing language"),
-    "label": "",  # the row's own name says what it is
+    "label": _("Scope"),
     "median_hours_to_outcome": _("Median hours to outcome"),
     "section": _("Section"),
 }

@@ -83,7 +83,13 @@ class TransparencyReport:
 
     def tables(self) -> list[Table]:
         return [
-            Table("total", _("All notices"), self.columns, [self.total.row()]),
+            Table(
+                "total",
+                _("All notices"),
+                self.columns,
+                [self.total.row()],
+                row_labels={"all": _("All notices")},
+            ),
             Table(
                 "platforms",
                 _("By hosting provider"),
