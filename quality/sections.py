@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.validation import LANGUAGE_CHOICES
 
 from . import charts
 from .dashboard import Dashboard, Group
@@ -20,20 +23,8 @@ from .rows import (
     RegionRow,
     Stage,
 )
-from .tables import Column, Table
+from .tables import STATE_LABELS, Column, Table
 
-STATE_LABELS = {
-    "pending": "Awaiting decision",
-    "rejected": "Rejected",
-    "confirmed": "Confirmed (not forwarded)",
-    "forwarded": "Forwarded, awaiting action",
-    "removed": "Removed",
-    "already_gone": "Already gone",
-    "no_violation": "No violation found",
-    "other": "Other outcome",
-    "withdrawn": "Withdrawn",
-    "duplicate": "Duplicate",
-}
 STATE_COLOURS = {
     "pending": "#8da0b3",
     "rejected": "#b3261e",
@@ -47,6 +38,7 @@ STATE_COLOURS = {
 }
 CHART_STATES = [s for s in STATES if s != "duplicate"]
 COMPANY_STATES = ["forwarded", *CLOSED_STATES]
+LANGUAGE_LABELS = {**dict(LANGUAGE_CHOICES), "unspecified": gettext_lazy("Not given")}
 
 
 ACCURACY_COLUMNS = [Column("accuracy", "pct"), Column("ci_low", "pct"), Column("ci_high", "pct")]
@@ -305,6 +297,7 @@ class Sections:
                 *ACCURACY_COLUMNS,
             ],
         )
+        table.row_labels = LANGUAGE_LABELS
         if self.dashboard.filters.cell:
             table.note = _("Shown without filters only (counters per language are programme-wide).")
         languages = sorted(
@@ -380,7 +373,7 @@ class Sections:
     def funnel_chart(self, table: Table) -> charts.BarChart:
         bars = [
             charts.Bar(
-                stage.stage.capitalize(),
+                str(table.row_labels.get(stage.stage, stage.stage)),
                 stage.reports,
                 f"({stage.share_of_submitted * 100:.0f}%)"
                 if stage.share_of_submitted is not None

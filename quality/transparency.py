@@ -15,6 +15,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from reports.models import MemberCompany, ProductType
 
@@ -82,16 +83,22 @@ class TransparencyReport:
 
     def tables(self) -> list[Table]:
         return [
-            Table("total", "All notices", self.columns, [self.total.row()]),
+            Table(
+                "total",
+                _("All notices"),
+                self.columns,
+                [self.total.row()],
+                row_labels={"all": _("All notices")},
+            ),
             Table(
                 "platforms",
-                "By hosting provider",
+                _("By hosting provider"),
                 self.columns,
                 [line.row() for line in self.platforms],
             ),
             Table(
                 "products",
-                "By type of content (product type)",
+                _("By type of content (product type)"),
                 self.columns,
                 [line.row() for line in self.products],
             ),
@@ -100,7 +107,7 @@ class TransparencyReport:
     def csv_table(self) -> Table:
         table = Table(
             "transparency",
-            f"Transparency report {self.year}",
+            _("Transparency report %(year)s") % {"year": self.year},
             [Column("section", "text"), *self.columns],
         )
         for section in self.tables():

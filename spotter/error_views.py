@@ -1,9 +1,12 @@
 """The site's error views (``handler400`` … ``handler500`` in spotter/urls.py).
 
-Pages get Django's own error pages. Under ``/api/`` every error Django answers itself — a
-request with too many fields (``DATA_UPLOAD_MAX_NUMBER_FIELDS``), a body over
-``DATA_UPLOAD_MAX_MEMORY_SIZE``, a bad Host, a 404 or 500 outside a DRF view — is JSON in the
-API's error shape instead (DRF views answer their own errors through api.exceptions).
+Pages get the site's templates/400.html … 500.html through Django's default views: 403 and 404
+extend base.html (navigation, sign-in link); 400 and 500 are rendered without a request, so they
+extend a standalone template that needs no context processor or database. Under ``/api/``
+every error Django answers itself — a request with too many fields
+(``DATA_UPLOAD_MAX_NUMBER_FIELDS``), a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, a bad Host,
+a 404 or 500 outside a DRF view — is JSON in the API's error shape instead
+(DRF views answer their own errors through api.exceptions).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from spotter.decorators import role_required
 from spotter.middleware import client_ip
 from spotter.models import Role
 
-from .. import limits, selectors
+from .. import limits
 from ..actions import allowed_actions
 from ..models import Evidence, Outcome, ReportStatus
 from ..notices import read_evidence_token
@@ -23,6 +23,7 @@ from ..permissions import (
     access_report,
     can_see_volunteer_identity,
 )
+from ..timeline import timeline_for
 
 
 def reference_url_prefix(name: str) -> str:
@@ -60,7 +61,7 @@ def detail(request, reference):
         {
             "report": report,
             "evidence": report.evidence.all(),
-            "timeline": selectors.report_timeline(report),
+            "timeline": timeline_for(report, user),
             "show_identity": can_see_volunteer_identity(user, report),
             "is_owner": report.volunteer_id == user.pk,
             "actions": allowed_actions(report, user),

@@ -13,6 +13,7 @@ from ..actions import allowed_actions
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, SpeciesGroup
 from ..permissions import access_report
+from ..timeline import timeline_for
 from .common import label_rows, reference_url_prefix
 
 
@@ -46,7 +47,7 @@ def review(request, reference):
         {
             "report": report,
             "evidence": report.evidence.all(),
-            "timeline": selectors.report_timeline(report),
+            "timeline": timeline_for(report, request.user),
             "confirm_form": ConfirmForm(),
             "reject_form": RejectForm(),
             "needs_info_form": NeedsInfoForm(),

@@ -216,7 +216,7 @@ def test_no_page_shows_the_report_to_the_reviewer(world, client_for):
     # The control report, decided without a second review, opens as usual, timeline included.
     control = client.get(reverse("reports:review", args=[world.control.reference]))
     assert control.status_code == 200
-    assert "report.confirmed" in control.content.decode()
+    assert "An expert confirmed the report." in control.content.decode()
 
 
 FILTERS = [
@@ -317,7 +317,7 @@ def test_normal_visibility_returns_once_the_second_opinion_is_recorded(world, cl
     page = client.get(reverse("reports:review", args=[ref]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert FIRST_NOTE in html and "report.confirmed" in html  # the timeline is back
+    assert FIRST_NOTE in html and "An expert confirmed the report." in html  # the timeline is back
     assert world.volunteer.pseudonym in html and "Forwarded to company" in html
     api = api_for(world.reviewer)
     detail = api.get(f"/api/v1/reports/{ref}/").json()

@@ -44,7 +44,7 @@ def test_volunteer_submits_report_through_form(client_for, volunteer, company):
     assert response["Location"] == reverse("reports:detail", args=[report.reference])
     assert report.currency == "USD" and report.company == company
     page = client.get(response["Location"])
-    assert b"report.submitted" in page.content
+    assert b"The report was submitted." in page.content  # the timeline, in words
     assert report.listing_title.encode() in page.content
 
 
