@@ -208,6 +208,12 @@ class ConfirmForm(forms.Form):
     species = forms.TypedChoiceField(
         label=_("Species (correct it if needed)"), coerce=int, empty_value=None, required=False
     )
+    product_type = forms.ModelChoiceField(
+        label=_("Product type (correct it if needed)"),
+        queryset=ProductType.objects.all(),
+        required=False,
+        empty_label=_("— keep the reported product type —"),
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )

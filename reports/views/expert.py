@@ -97,6 +97,7 @@ def confirm(request, reference):
             report=report,
             expert=request.user,
             species=form.cleaned_data["species_obj"],
+            product_type=form.cleaned_data["product_type"],
             note=form.cleaned_data["note"],
         )
         messages.success(request, _("%(ref)s confirmed.") % {"ref": reference})
