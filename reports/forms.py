@@ -233,8 +233,12 @@ class ConfirmForm(forms.Form):
         return data
 
 
+# Irreversible decisions start with nothing chosen: the person must pick one on purpose.
+CHOOSE = ("", _("Choose…"))
+
+
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=RejectionReason.choices)
+    reason = forms.ChoiceField(label=_("Reason"), choices=[CHOOSE, *RejectionReason.choices])
     note = forms.CharField(
         label=_("Explanation for the volunteer"),
         required=False,
@@ -259,7 +263,7 @@ class NeedsInfoForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[CHOOSE, *Outcome.choices])
     note = forms.CharField(
         label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -37,6 +37,11 @@ urlpatterns = [
     path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
     path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
     path("company/reports/<ref:reference>/outcome/", company.outcome, name="outcome"),
+    path(
+        "company/reports/<ref:reference>/outcome/correct/",
+        company.correct_outcome,
+        name="correct_outcome",
+    ),
     path("overview/", overview.overview, name="overview"),
     path(
         "overview/deliveries/<id:delivery_id>/retry/",

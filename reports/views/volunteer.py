@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
+from .confirmation import confirmation_page, confirmed
 
 
 @role_required(Role.VOLUNTEER)
@@ -126,6 +128,14 @@ def resubmit(request, reference):
 @role_required(Role.VOLUNTEER)
 def withdraw(request, reference):
     report = access_report(request.user, reference)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Withdraw %(ref)s?") % {"ref": reference},
+            question=_("A withdrawn report cannot be reopened. Withdraw it?"),
+            button=_("Withdraw this report"),
+            cancel_url=reverse("reports:detail", args=[reference]),
+        )
     try:
         services.withdraw_report(report=report, volunteer=request.user)
     except SpotterError as exc:

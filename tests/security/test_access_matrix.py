@@ -164,6 +164,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:company_detail": page("staff", other_staff=404),
     "reports:acknowledge": post("staff"),
     "reports:outcome": post("staff"),
+    "reports:correct_outcome": post("staff"),
     # --- reports: admin --------------------------------------------------------------------
     "reports:overview": page("admin"),
     "reports:retry_delivery": post("admin"),
@@ -221,6 +222,7 @@ EXPECTED: dict[str, Rule] = {
     "api:company-report-detail": api("staff", other_staff=404),
     "api:company-report-acknowledge": api_action("staff"),
     "api:company-report-outcome": api_action("staff"),
+    "api:company-report-correct-outcome": api_action("staff"),
     "api:schema": api(" ".join(ROLES)),
     "api:docs": everyone(ok=200),
     "api:token_create": post(" ".join(LOGGED_IN)),
