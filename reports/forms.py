@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spotter.errors import InvalidInput, SpotterError
 from spotter.text import clean_text
 
+from . import staging
 from . import validation as rules
 from .evidence import process_uploads
 from .models import Outcome, ProductType, RejectionReason, Species
@@ -190,6 +191,17 @@ class ScreenshotsMixin(forms.Form):
 
 class SubmitReportForm(ScreenshotsMixin, ListingForm):
     field_order = ["listing_url", "listing_title", "species", "species_other", "product_type"]
+
+    def __init__(self, *args, staged=(), **kwargs):
+        # Screenshots kept from a failed submit (reports.staging): they count towards 1–5.
+        self.staged = list(staged)
+        super().__init__(*args, **kwargs)
+
+    def existing_screenshots(self) -> int:
+        return len(self.staged)
+
+    def staged_items(self):
+        return [(row, staging.token(row)) for row in self.staged]
 
 
 class ResubmitReportForm(ScreenshotsMixin, ListingForm):

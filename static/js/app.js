@@ -7,6 +7,10 @@
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   });
 
+  // A form's error summary takes the focus, so screen readers and keyboards start there.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
   // Irreversible actions: ask first. The server acts only on confirm=yes; without this script
   // it answers with a confirmation page instead.
   document.addEventListener("submit", function (event) {

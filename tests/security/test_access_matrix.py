@@ -141,6 +141,7 @@ EXPECTED: dict[str, Rule] = {
     # --- reports: volunteer ----------------------------------------------------------------
     "reports:submit": page("volunteer other_volunteer"),
     "reports:mine": page("volunteer other_volunteer"),
+    "reports:staged_upload": page("volunteer", other_volunteer=404),  # the owner's only
     "reports:resubmit": page("volunteer", ok=302),  # R is not waiting for info: back to detail
     "reports:withdraw": post("volunteer"),
     # --- reports: shared -------------------------------------------------------------------
@@ -255,6 +256,7 @@ def _by_kind(world: World, kind: str):
 PARAMS = {
     "reference": lambda w: w.report.reference,
     "evidence_id": lambda w: w.values["evidence"].pk,
+    "staged_id": lambda w: w.values["staged"].pk,
     "token": lambda w: evidence_link(w.values["evidence"].pk).rsplit("/e/", 1)[1].strip("/"),
     "delivery_id": lambda w: w.values["delivery"].pk,
     "attempt_id": lambda w: w.values["attempt"].pk,
@@ -365,6 +367,7 @@ def world(company, other_company, settings):
     values.update(_training(volunteer))
     values["second_review"] = _second_review(other_volunteer, other_expert)
     values["api_token"] = _api_token(volunteer)
+    values["staged"] = _staged(volunteer)
     return World(
         volunteer,
         other_volunteer,
@@ -405,6 +408,13 @@ def _second_review(volunteer, first_expert):
     return SecondReview.objects.create(
         report=decided, first_verdict="rejected", first_expert=first_expert
     )
+
+
+def _staged(user):
+    from reports import staging
+    from reports.evidence import process_image
+
+    return staging.stage(user, [process_image(factories.png_bytes())], ["kept.png"])[0]
 
 
 def _api_token(user):
