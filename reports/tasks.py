@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import forwarding
+from . import forwarding, staging
 from .forwarding import alerts
 from .forwarding.delivery import deliver
 from .forwarding.digest import run_due_digests, send_digest
@@ -107,5 +107,7 @@ def notify_volunteer(report_id: int, event: str) -> None:
 
 @shared_task(ignore_result=True)
 def purge_rejected_originals() -> int:
-    """Retention: delete originals of long-rejected reports (see reports/retention.py)."""
+    """Retention: delete originals of long-rejected reports (see reports/retention.py) and the
+    screenshots kept from failed submits past their day (reports/staging.py)."""
+    staging.purge_expired()
     return purge()

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from reports import staging
 from reports.models import Report, StagedUpload
+from reports.tasks import purge_rejected_originals
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,12 @@ def test_staged_uploads_expire(client_for, volunteer, company):
     assert b"Attach at least one screenshot" in response.content
     assert not StagedUpload.objects.exists()  # purged by the submit
     assert staging.purge_expired() == 0
+
+
+def test_the_daily_purge_job_removes_expired_staged_uploads(client_for, volunteer, company):
+    fail_with_screenshot(client_for(volunteer))
+    assert purge_rejected_originals() == 0 and StagedUpload.objects.count() == 1
+    old = StagedUpload.objects.get().created_at - timedelta(hours=25)
+    StagedUpload.objects.update(created_at=old)
+    purge_rejected_originals()
+    assert not StagedUpload.objects.exists()
