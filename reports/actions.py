@@ -13,6 +13,9 @@ are about acting on a report the user can see.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotter.errors import NotAllowed
@@ -29,6 +32,11 @@ REJECT = "reject"
 NEEDS_INFO = "needs_info"
 ACKNOWLEDGE = "acknowledge"
 OUTCOME = "outcome"
+CORRECT_OUTCOME = "correct_outcome"
+
+# How long after recording it company staff may still correct an outcome (a typo or a
+# wrong choice); after that the closed report stays as it is.
+OUTCOME_CORRECTION_WINDOW = timedelta(days=30)
 
 # The states each action starts from (the services' state checks use these).
 STATES: dict[str, tuple[str, ...]] = {
@@ -41,6 +49,7 @@ STATES: dict[str, tuple[str, ...]] = {
     NEEDS_INFO: (ReportStatus.IN_REVIEW,),
     ACKNOWLEDGE: (ReportStatus.FORWARDED,),
     OUTCOME: (ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED),
+    CORRECT_OUTCOME: (ReportStatus.CLOSED,),
 }
 ACTIONS = tuple(STATES)
 
@@ -77,6 +86,18 @@ def _company_staff(report: Report, user: User) -> str | None:
     return None
 
 
+def _company_staff_in_window(report: Report, user: User) -> str | None:
+    refused = _company_staff(report, user)
+    if refused is not None:
+        return refused
+    # No outcome yet: the state rule (closed) is the one that refuses.
+    if report.outcome_at and timezone.now() - report.outcome_at > OUTCOME_CORRECTION_WINDOW:
+        return _("The outcome can only be corrected within %(days)d days of recording it.") % {
+            "days": OUTCOME_CORRECTION_WINDOW.days
+        }
+    return None
+
+
 # Who may take each action: a function returning the refusal (None when the user may).
 _WHO = {
     WITHDRAW: _owner,
@@ -88,6 +109,7 @@ _WHO = {
     NEEDS_INFO: _claimant,
     ACKNOWLEDGE: _company_staff,
     OUTCOME: _company_staff,
+    CORRECT_OUTCOME: _company_staff_in_window,
 }
 
 

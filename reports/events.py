@@ -35,6 +35,7 @@ WITHDRAWN = "report.withdrawn"
 FORWARDED = "report.forwarded"
 ACKNOWLEDGED = "report.acknowledged"
 OUTCOME = "report.outcome"
+OUTCOME_CORRECTED = "report.outcome_corrected"
 DECIDED = (CONFIRMED, REJECTED)
 
 # Sent inside the transaction by every transition.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spotter.errors import InvalidInput, SpotterError
 from spotter.text import clean_text
 
+from . import staging
 from . import validation as rules
 from .evidence import process_uploads
 from .models import Outcome, ProductType, RejectionReason, Species
@@ -191,6 +192,17 @@ class ScreenshotsMixin(forms.Form):
 class SubmitReportForm(ScreenshotsMixin, ListingForm):
     field_order = ["listing_url", "listing_title", "species", "species_other", "product_type"]
 
+    def __init__(self, *args, staged=(), **kwargs):
+        # Screenshots kept from a failed submit (reports.staging): they count towards 1–5.
+        self.staged = list(staged)
+        super().__init__(*args, **kwargs)
+
+    def existing_screenshots(self) -> int:
+        return len(self.staged)
+
+    def staged_items(self):
+        return [(row, staging.token(row)) for row in self.staged]
+
 
 class ResubmitReportForm(ScreenshotsMixin, ListingForm):
     min_screenshots = 0
@@ -207,6 +219,12 @@ class ResubmitReportForm(ScreenshotsMixin, ListingForm):
 class ConfirmForm(forms.Form):
     species = forms.TypedChoiceField(
         label=_("Species (correct it if needed)"), coerce=int, empty_value=None, required=False
+    )
+    product_type = forms.ModelChoiceField(
+        label=_("Product type (correct it if needed)"),
+        queryset=ProductType.objects.all(),
+        required=False,
+        empty_label=_("— keep the reported product type —"),
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -227,8 +245,12 @@ class ConfirmForm(forms.Form):
         return data
 
 
+# Irreversible decisions start with nothing chosen: the person must pick one on purpose.
+CHOOSE = ("", _("Choose…"))
+
+
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=RejectionReason.choices)
+    reason = forms.ChoiceField(label=_("Reason"), choices=[CHOOSE, *RejectionReason.choices])
     note = forms.CharField(
         label=_("Explanation for the volunteer"),
         required=False,
@@ -253,7 +275,7 @@ class NeedsInfoForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[CHOOSE, *Outcome.choices])
     note = forms.CharField(
         label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )

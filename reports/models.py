@@ -334,6 +334,27 @@ class Evidence(models.Model):
         return f"{self.report.reference} #{self.pk}"
 
 
+def staged_upload_path(instance: StagedUpload, filename: str) -> str:
+    return f"staged/{instance.owner_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class StagedUpload(models.Model):
+    """A checked screenshot kept for its owner across a failed submit (reports.staging);
+    becomes Evidence on the next successful submit, or is purged after a day."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    image = models.FileField(upload_to=staged_upload_path, max_length=300)
+    original = models.FileField(upload_to=staged_upload_path, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    original_format = models.CharField(max_length=10)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email notice")
     WEBHOOK = "webhook", _("Signed webhook")

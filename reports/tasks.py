@@ -24,7 +24,7 @@ from django.utils import translation
 
 from spotter.siteurl import absolute_url
 
-from . import forwarding
+from . import forwarding, staging
 from .forwarding import alerts
 from .forwarding.delivery import deliver
 from .forwarding.digest import run_due_digests, send_digest
@@ -111,5 +111,7 @@ def notify_volunteer(report_id: int, event: str) -> None:
 
 @shared_task(ignore_result=True)
 def purge_rejected_originals() -> int:
-    """Retention: delete originals of long-rejected reports (see reports/retention.py)."""
+    """Retention: delete originals of long-rejected reports (see reports/retention.py) and the
+    screenshots kept from failed submits past their day (reports/staging.py)."""
+    staging.purge_expired()
     return purge()

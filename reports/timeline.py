@@ -57,6 +57,11 @@ RULES: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     events.FORWARDED: (_("The report was forwarded to the platform's team."), EVERYONE, ADMINS),
     events.ACKNOWLEDGED: (_("The platform's team acknowledged the report."), EVERYONE, ADMINS),
     events.OUTCOME: (_("The platform's team reported the outcome:"), EVERYONE, EVERYONE),
+    events.OUTCOME_CORRECTED: (
+        _("The platform's team corrected the outcome:"),
+        EVERYONE,
+        EVERYONE,
+    ),
     "delivery.sent": (_("The report was delivered to the platform's team."), COMPANY_SIDE, ADMINS),
     "delivery.dead": (
         _("Delivery to the platform's team failed after every retry."),

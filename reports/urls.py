@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/new/", volunteer.submit, name="submit"),
     path("reports/mine/", volunteer.my_reports, name="mine"),
+    path("reports/staged/<id:staged_id>/", volunteer.staged_upload, name="staged_upload"),
     path("reports/<ref:reference>/", common.detail, name="detail"),
     path("reports/<ref:reference>/edit/", volunteer.resubmit, name="resubmit"),
     path("reports/<ref:reference>/withdraw/", volunteer.withdraw, name="withdraw"),
@@ -37,6 +38,11 @@ urlpatterns = [
     path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
     path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
     path("company/reports/<ref:reference>/outcome/", company.outcome, name="outcome"),
+    path(
+        "company/reports/<ref:reference>/outcome/correct/",
+        company.correct_outcome,
+        name="correct_outcome",
+    ),
     path("overview/", overview.overview, name="overview"),
     path(
         "overview/deliveries/<id:delivery_id>/retry/",

@@ -65,6 +65,7 @@ def test_whole_loop(live_server, page, tmp_path):
     page.click(f"text={report.reference}")
     assert "vol@example.org" not in page.content()
     page.select_option("#id_outcome", "removed")
+    page.once("dialog", lambda dialog: dialog.accept())  # the "are you sure?" of app.js
     page.click("button:has-text('Record outcome')")
     page.wait_for_selector("text=Outcome recorded")
     logout(page, base)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from reports.models import Outcome, RejectionReason, Species
+from reports.models import Outcome, ProductType, RejectionReason, Species
 from spotter.text import clean_text
 
-from .fields import NoteField, SafePrimaryKeyRelatedField
+from .fields import NoteField, SafePrimaryKeyRelatedField, SafeSlugRelatedField
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -18,6 +18,14 @@ class ConfirmSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="Correct the species (id); omit to keep the reported one.",
+    )
+    product_type = SafeSlugRelatedField(
+        slug_field="slug",
+        queryset=ProductType.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Correct the product type (slug); omit to keep the reported one.",
     )
     note = NoteField(help_text="Shown to the volunteer.")
 

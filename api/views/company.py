@@ -81,3 +81,22 @@ class CompanyReportViewSet(
             note=serializer.validated_data["note"],
         )
         return self._respond(report)
+
+    @extend_schema(
+        summary="Correct the outcome of a closed report (within 30 days; audited)",
+        request=OutcomeSerializer,
+        examples=[OpenApiExample("Gone", value={"outcome": "already_gone", "note": ""})],
+        tags=["company"],
+    )
+    @action(detail=True, methods=["post"], url_path="correct-outcome")
+    def correct_outcome(self, request, reference=None):
+        report = self.get_object()
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.correct_outcome(
+            report=report,
+            staff=request.user,
+            outcome=serializer.validated_data["outcome"],
+            note=serializer.validated_data["note"],
+        )
+        return self._respond(report)

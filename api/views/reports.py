@@ -226,11 +226,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="Confirm a claimed report (expert)",
-        description="Optionally correct the species. Member platforms get the notice at once.",
+        description=(
+            "Optionally correct the species and the product type. Member platforms get the "
+            "notice at once."
+        ),
         request=ConfirmSerializer,
         examples=[
             OpenApiExample("Keep species", value={"note": "Clear photos of scales."}),
             OpenApiExample("Correct species", value={"species": 14, "note": ""}),
+            OpenApiExample("Correct product type", value={"product_type": "ivory", "note": ""}),
         ],
         tags=["review"],
     )
@@ -239,7 +243,11 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = self.get_object()
         data = self._valid(ConfirmSerializer)
         report = services.confirm_report(
-            report=report, expert=request.user, species=data["species"], note=data["note"]
+            report=report,
+            expert=request.user,
+            species=data["species"],
+            product_type=data["product_type"],
+            note=data["note"],
         )
         return self._respond(report)
 

@@ -10,7 +10,7 @@ commit, so nothing is sent for a change that rolled back. Views, API views, admi
 Celery tasks all call these, through this package: ``from reports import services``.
 """
 
-from .company import acknowledge_report, forward_report, record_outcome
+from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
 from .submission import (
     LISTING_FIELDS,
@@ -30,6 +30,7 @@ __all__ = [
     "claim_report",
     "company_for_domain",
     "confirm_report",
+    "correct_outcome",
     "ensure_can_submit",
     "forward_report",
     "record_outcome",

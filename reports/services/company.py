@@ -104,3 +104,33 @@ def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "")
             data={"outcome": outcome},
         )
     return report
+
+
+def correct_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
+    """Company staff correct the outcome of a closed report (within the correction window);
+    the report stays closed and the previous outcome is kept in the audit event."""
+    if outcome not in Outcome.values:
+        raise InvalidState(_("Choose an outcome."))
+    if outcome == Outcome.OTHER and not note.strip():
+        raise InvalidState(_("Describe the outcome in the note."))
+    with transaction.atomic():
+        report = _locked(report)
+        actions.ensure_may(report, staff, actions.CORRECT_OUTCOME)
+        _require_state(report, *actions.STATES[actions.CORRECT_OUTCOME])
+        previous = {"outcome": report.outcome, "note": report.outcome_note}
+        report.outcome = outcome
+        report.outcome_note = note
+        report.save(update_fields=["outcome", "outcome_note", "updated_at"])
+        events.report_transition(
+            report=report,
+            actor=staff,
+            action=events.OUTCOME_CORRECTED,
+            from_state=ReportStatus.CLOSED,
+            reason=f"{Outcome(outcome).label}. {note}".strip(),
+            data={
+                "outcome": outcome,
+                "previous_outcome": previous["outcome"],
+                "previous_note": previous["note"],
+            },
+        )
+    return report

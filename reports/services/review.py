@@ -10,7 +10,7 @@ from spotter.errors import InvalidState
 from spotter.models import User
 
 from .. import actions, events
-from ..models import RejectionReason, Report, ReportStatus, Species, Verdict
+from ..models import ProductType, RejectionReason, Report, ReportStatus, Species, Verdict
 from .company import forward_report
 from .submission import _locked, _require_state
 
@@ -56,18 +56,31 @@ def _require_claim(report: Report, expert: User, action: str) -> None:
 
 
 def confirm_report(
-    *, report: Report, expert: User, species: Species | None = None, note: str = ""
+    *,
+    report: Report,
+    expert: User,
+    species: Species | None = None,
+    product_type: ProductType | None = None,
+    note: str = "",
 ) -> Report:
-    """Confirm a claimed report (optionally correcting the species) and forward it."""
+    """Confirm a claimed report (optionally correcting the species and the product type) and
+    forward it; the notice is built from the corrected values."""
     with transaction.atomic():
         report = _locked(report)
         _require_claim(report, expert, actions.CONFIRM)
         corrected = species is not None and species.pk != report.species_id
+        type_corrected = product_type is not None and product_type.pk != report.product_type_id
         if species is None and report.species_id is None:
             raise InvalidState(_("Choose the species before confirming."))
         now = timezone.now()
+        data = {}
         if corrected:
             report.species = species
+            data["species_corrected_to"] = species.scientific_name
+        if type_corrected:
+            data["product_type_corrected_from"] = report.product_type.slug
+            data["product_type_corrected_to"] = product_type.slug
+            report.product_type = product_type
         report.status = ReportStatus.CONFIRMED
         report.verdict = Verdict.CONFIRMED
         report.decided_by = expert
@@ -81,6 +94,7 @@ def confirm_report(
                 "decided_at",
                 "expert_note",
                 "species",
+                "product_type",
                 "updated_at",
             ]
         )
@@ -90,7 +104,7 @@ def confirm_report(
             action=events.CONFIRMED,
             from_state=ReportStatus.IN_REVIEW,
             reason=note,
-            data={"species_corrected_to": report.species.scientific_name} if corrected else {},
+            data=data,
         )
         if report.company_id is not None:
             forward_report(report=report, actor=expert)

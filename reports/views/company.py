@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,10 +14,11 @@ from .. import selectors, services
 from ..actions import allowed_actions
 from ..forms import OutcomeForm
 from ..forwarding.sla import is_overdue
-from ..models import ReportStatus
+from ..models import Outcome, ReportStatus
 from ..notices import notice_context
 from ..permissions import access_report
 from .common import label_rows, reference_url_prefix
+from .confirmation import confirmation_page, confirmed
 
 
 @role_required(Role.COMPANY_STAFF)
@@ -83,6 +85,15 @@ def outcome(request, reference):
     if not form.is_valid():
         context = _detail_context(request, report, form)
         return render(request, "reports/company_detail.html", context, status=400)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Record the outcome of %(ref)s?") % {"ref": reference},
+            question=_("Recording the outcome closes the notice and the volunteer is told."),
+            button=_("Record outcome"),
+            cancel_url=reverse("reports:company_detail", args=[reference]),
+            details=_outcome_details(form),
+        )
     try:
         services.record_outcome(
             report=report,
@@ -94,4 +105,34 @@ def outcome(request, reference):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Outcome recorded. Thank you for acting on this notice."))
+    return redirect("reports:company_detail", reference=reference)
+
+
+def _outcome_details(form) -> list:
+    return [
+        (_("Outcome"), Outcome(form.cleaned_data["outcome"]).label),
+        (_("Note"), form.cleaned_data["note"]),
+    ]
+
+
+@require_POST
+@role_required(Role.COMPANY_STAFF)
+def correct_outcome(request, reference):
+    """Staff fix a wrongly recorded outcome (the closed report stays closed; audited)."""
+    report = access_report(request.user, reference)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, report, form)
+        return render(request, "reports/company_detail.html", context, status=400)
+    try:
+        services.correct_outcome(
+            report=report,
+            staff=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+    except SpotterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Outcome corrected."))
     return redirect("reports:company_detail", reference=reference)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,10 +12,11 @@ from spotter.models import Role
 from .. import selectors, services
 from ..actions import allowed_actions
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
-from ..models import MemberCompany, SpeciesGroup
+from ..models import MemberCompany, RejectionReason, SpeciesGroup
 from ..permissions import access_report
 from ..timeline import timeline_for
 from .common import label_rows, reference_url_prefix
+from .confirmation import confirmation_page, confirmed
 
 
 @role_required(Role.EXPERT)
@@ -101,6 +103,7 @@ def confirm(request, reference):
             report=report,
             expert=request.user,
             species=form.cleaned_data["species_obj"],
+            product_type=form.cleaned_data["product_type"],
             note=form.cleaned_data["note"],
         )
         messages.success(request, _("%(ref)s confirmed.") % {"ref": reference})
@@ -118,6 +121,18 @@ def reject(request, reference):
         if not form.is_valid():
             messages.error(request, _("Choose a reason for rejecting the report."))
             return redirect("reports:review", reference=reference)
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("Reject %(ref)s?") % {"ref": reference},
+                question=_("A rejection is final and the volunteer is told. Reject the report?"),
+                button=_("Reject"),
+                cancel_url=reverse("reports:review", args=[reference]),
+                details=[
+                    (_("Reason"), RejectionReason(form.cleaned_data["reason"]).label),
+                    (_("Explanation for the volunteer"), form.cleaned_data["note"]),
+                ],
+            )
         services.reject_report(
             report=report,
             expert=request.user,

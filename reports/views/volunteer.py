@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -8,13 +10,14 @@ from spotter.decorators import role_required
 from spotter.errors import LimitReached, NotAllowed, SpotterError
 from spotter.models import Role
 
-from .. import selectors, services
+from .. import selectors, services, staging
 from ..actions import RESUBMIT, allowed_actions
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
-from ..models import ReportStatus
+from ..models import ReportStatus, StagedUpload
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
 from .common import label_rows, reference_url_prefix
+from .confirmation import confirmation_page, confirmed
 
 
 @role_required(Role.VOLUNTEER)
@@ -38,18 +41,26 @@ def submit(request):
     except NotAllowed as exc:
         messages.warning(request, str(exc))
         return redirect("training:home")
-    form = SubmitReportForm(request.POST or None, request.FILES or None, initial=initial)
+    staged = []
+    if request.method == "POST":
+        staging.purge_expired()
+        staged = staging.from_post(request.user, request.POST)
+    form = SubmitReportForm(
+        request.POST or None, request.FILES or None, initial=initial, staged=staged
+    )
     if request.method == "POST" and form.is_valid():
+        images, names = staging.as_processed(staged)
         try:
             report = services.submit_report(
                 volunteer=request.user,
                 details=form.listing_details(),
-                images=form.processed_images,
-                image_names=form.image_names,
+                images=images + form.processed_images,
+                image_names=names + form.image_names,
             )
         except SpotterError as exc:
             add_errors(form, exc)
         else:
+            staging.discard(staged)
             if report.status == ReportStatus.DUPLICATE:
                 messages.info(
                     request,
@@ -74,7 +85,23 @@ def submit(request):
                     _("Report %(ref)s submitted for expert review.") % {"ref": report.reference},
                 )
             return redirect("reports:detail", reference=report.reference)
+    if request.method == "POST":
+        # Keep the screenshots that passed the checks, so the volunteer need not upload again.
+        form.staged += staging.stage(
+            request.user, getattr(form, "processed_images", []), getattr(form, "image_names", [])
+        )
     return render(request, "reports/submit.html", {"form": form})
+
+
+@role_required(Role.VOLUNTEER)
+def staged_upload(request, staged_id):
+    """The thumbnail of a screenshot kept from a failed submit: its owner only."""
+    row = get_object_or_404(StagedUpload, pk=staged_id, owner=request.user)
+    response = FileResponse(row.image.open("rb"), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @role_required(Role.VOLUNTEER)
@@ -132,6 +159,14 @@ def resubmit(request, reference):
 @role_required(Role.VOLUNTEER)
 def withdraw(request, reference):
     report = access_report(request.user, reference)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Withdraw %(ref)s?") % {"ref": reference},
+            question=_("A withdrawn report cannot be reopened. Withdraw it?"),
+            button=_("Withdraw this report"),
+            cancel_url=reverse("reports:detail", args=[reference]),
+        )
     try:
         services.withdraw_report(report=report, volunteer=request.user)
     except SpotterError as exc:

@@ -7,6 +7,26 @@
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   });
 
+  // A form's error summary takes the focus, so screen readers and keyboards start there.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
+  // Irreversible actions: ask first. The server acts only on confirm=yes; without this script
+  // it answers with a confirmation page instead.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-confirm]")) return;
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); return; }
+    var input = form.querySelector("input[name=confirm]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confirm";
+      form.appendChild(input);
+    }
+    input.value = "yes";
+  });
+
   // Paste screenshots (Ctrl+V) into a report form: pasted images join the file input's files.
   function setupPaste(zone) {
     var input = document.getElementById(zone.dataset.pasteTarget);

@@ -23,7 +23,7 @@ def test_portal_acknowledge_and_outcome_notify_the_volunteer(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("reports:outcome", args=[report.reference]),
-            {"outcome": "removed", "note": "Listing taken down, seller warned."},
+            {"outcome": "removed", "note": "Listing taken down, seller warned.", "confirm": "yes"},
         )
     assert response.status_code == 302
     report.refresh_from_db()

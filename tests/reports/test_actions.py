@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import actions, services
 from reports.actions import allowed_actions
@@ -33,6 +34,7 @@ BUTTON_URLS = {
     actions.NEEDS_INFO: "reports:needs_info",
     actions.ACKNOWLEDGE: "reports:acknowledge",
     actions.OUTCOME: "reports:outcome",
+    actions.CORRECT_OUTCOME: "reports:correct_outcome",
 }
 # The actions each role's report page offers (volunteers and admins: detail; experts: review;
 # company staff: the notice page).
@@ -46,7 +48,7 @@ PAGE_ACTIONS = {
         actions.REJECT,
         actions.NEEDS_INFO,
     },
-    Role.COMPANY_STAFF: {actions.ACKNOWLEDGE, actions.OUTCOME},
+    Role.COMPANY_STAFF: {actions.ACKNOWLEDGE, actions.OUTCOME, actions.CORRECT_OUTCOME},
 }
 
 
@@ -83,6 +85,8 @@ def put_in(report: Report, status: str, claimant) -> Report:
     Report.objects.filter(pk=report.pk).update(
         status=status,
         claimed_by=claimant if status == ReportStatus.IN_REVIEW else None,
+        # A closed report's outcome was just recorded (so it is still correctable).
+        outcome_at=timezone.now() if status == ReportStatus.CLOSED else None,
     )
     report.refresh_from_db()
     return report
@@ -142,6 +146,10 @@ def call(action: str, report: Report, user):
             return services.record_outcome(
                 report=report, staff=user, outcome=Outcome.OTHER, note="Seller warned."
             )
+        case actions.CORRECT_OUTCOME:
+            return services.correct_outcome(
+                report=report, staff=user, outcome=Outcome.NO_VIOLATION, note="Seller warned."
+            )
     raise AssertionError(action)
 
 
@@ -199,3 +207,6 @@ def test_the_buttons_are_found_on_each_page(client_for, cast):
     report = put_in(report, ReportStatus.FORWARDED, cast["claimant"])
     page = client_for(cast["staff"]).get(reverse("reports:company_detail", args=[report.reference]))
     assert buttons(page.content.decode(), report) == {actions.ACKNOWLEDGE, actions.OUTCOME}
+    report = put_in(report, ReportStatus.CLOSED, cast["claimant"])
+    page = client_for(cast["staff"]).get(reverse("reports:company_detail", args=[report.reference]))
+    assert buttons(page.content.decode(), report) == {actions.CORRECT_OUTCOME}

@@ -138,7 +138,9 @@ def test_expert_reject_and_needs_info_over_http(client_for, volunteer, expert, c
     client = client_for(expert)
     for r in (a, b):
         client.post(reverse("reports:claim", args=[r.reference]))
-    client.post(reverse("reports:reject", args=[a.reference]), {"reason": "legal_trade"})
+    client.post(
+        reverse("reports:reject", args=[a.reference]), {"reason": "legal_trade", "confirm": "yes"}
+    )
     client.post(reverse("reports:needs_info", args=[b.reference]), {"message": "More photos"})
     a.refresh_from_db()
     b.refresh_from_db()
@@ -181,7 +183,10 @@ def test_company_portal_and_outcome(client_for, volunteer, expert, staff, compan
     assert b"good faith" in detail.content
     bad = client.post(reverse("reports:outcome", args=[report.reference]), {"outcome": "other"})
     assert bad.status_code == 400 and b"Describe the outcome" in bad.content
-    client.post(reverse("reports:outcome", args=[report.reference]), {"outcome": "removed"})
+    client.post(
+        reverse("reports:outcome", args=[report.reference]),
+        {"outcome": "removed", "confirm": "yes"},
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.CLOSED
     page = client_for(volunteer).get(reverse("reports:detail", args=[report.reference]))

@@ -141,6 +141,7 @@ EXPECTED: dict[str, Rule] = {
     # --- reports: volunteer ----------------------------------------------------------------
     "reports:submit": page("volunteer other_volunteer"),
     "reports:mine": page("volunteer other_volunteer"),
+    "reports:staged_upload": page("volunteer", other_volunteer=404),  # the owner's only
     "reports:resubmit": page("volunteer", ok=302),  # R is not waiting for info: back to detail
     "reports:withdraw": post("volunteer"),
     # --- reports: shared -------------------------------------------------------------------
@@ -164,6 +165,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:company_detail": page("staff", other_staff=404),
     "reports:acknowledge": post("staff"),
     "reports:outcome": post("staff"),
+    "reports:correct_outcome": post("staff"),
     # --- reports: admin --------------------------------------------------------------------
     "reports:overview": page("admin"),
     "reports:retry_delivery": post("admin"),
@@ -221,6 +223,7 @@ EXPECTED: dict[str, Rule] = {
     "api:company-report-detail": api("staff", other_staff=404),
     "api:company-report-acknowledge": api_action("staff"),
     "api:company-report-outcome": api_action("staff"),
+    "api:company-report-correct-outcome": api_action("staff"),
     "api:schema": api(" ".join(ROLES)),
     "api:docs": everyone(ok=200),
     "api:token_create": post(" ".join(LOGGED_IN)),
@@ -253,6 +256,7 @@ def _by_kind(world: World, kind: str):
 PARAMS = {
     "reference": lambda w: w.report.reference,
     "evidence_id": lambda w: w.values["evidence"].pk,
+    "staged_id": lambda w: w.values["staged"].pk,
     "token": lambda w: evidence_link(w.values["evidence"].pk).rsplit("/e/", 1)[1].strip("/"),
     "delivery_id": lambda w: w.values["delivery"].pk,
     "attempt_id": lambda w: w.values["attempt"].pk,
@@ -363,6 +367,7 @@ def world(company, other_company, settings):
     values.update(_training(volunteer))
     values["second_review"] = _second_review(other_volunteer, other_expert)
     values["api_token"] = _api_token(volunteer)
+    values["staged"] = _staged(volunteer)
     return World(
         volunteer,
         other_volunteer,
@@ -403,6 +408,13 @@ def _second_review(volunteer, first_expert):
     return SecondReview.objects.create(
         report=decided, first_verdict="rejected", first_expert=first_expert
     )
+
+
+def _staged(user):
+    from reports import staging
+    from reports.evidence import process_image
+
+    return staging.stage(user, [process_image(factories.png_bytes())], ["kept.png"])[0]
 
 
 def _api_token(user):

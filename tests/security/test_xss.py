@@ -67,7 +67,7 @@ def hostile_report(client_for, volunteer, expert, staff, company, admin_user):
     )
     client_for(staff).post(
         reverse("reports:outcome", args=[report.reference]),
-        {"outcome": "other", "note": payload("outcome_note")},
+        {"outcome": "other", "note": payload("outcome_note"), "confirm": "yes"},
     )
     report.refresh_from_db()
     assert report.status == ReportStatus.CLOSED, report.status
