@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import forwarding
+from . import forwarding, headline
 from .forwarding import alerts
 from .forwarding.delivery import deliver
 from .forwarding.digest import run_due_digests, send_digest
@@ -79,6 +79,11 @@ def beat_heartbeat(sender=None, **kwargs) -> None:
         alerts.record_heartbeat(alerts.BEAT)
     except Exception:  # noqa: BLE001 — never stop beat from publishing
         log.warning("Could not record beat's heartbeat", exc_info=True)
+
+
+@shared_task(ignore_result=True)
+def refresh_headline_counts() -> None:
+    headline.refresh()
 
 
 @shared_task(ignore_result=True)

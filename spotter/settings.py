@@ -174,6 +174,12 @@ AUDIT_SEAL_SECONDS = envint("AUDIT_SEAL_SECONDS", 5)
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 # How often beat drains the dashboard counters' backlog (quality.rollups.refresh).
 ROLLUP_REFRESH_SECONDS = envint("ROLLUP_REFRESH_SECONDS", 5)
+# The overview's headline figures are recounted this often, off the request path
+# (reports/headline.py); they are at most this many seconds old.
+HEADLINE_REFRESH_SECONDS = envint("HEADLINE_REFRESH_SECONDS", 30)
+# The dashboard's rendered fragment is keyed by the counters' version (quality/views/dashboards.py),
+# so this only bounds how long an unused one stays in the cache.
+DASHBOARD_FRAGMENT_SECONDS = envint("DASHBOARD_FRAGMENT_SECONDS", 3600)
 # Ed25519 key that signs evidence packages (base64 of the 32-byte private seed; default:
 # derived from SECRET_KEY). The public key is served at /.well-known/evidence-package-key.
 PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")
@@ -204,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quality.tasks.refresh_rollups",
         "schedule": timedelta(seconds=ROLLUP_REFRESH_SECONDS),
         "options": {"expires": ROLLUP_REFRESH_SECONDS},
+    },
+    "refresh-headline-counts": {
+        "task": "reports.tasks.refresh_headline_counts",
+        "schedule": timedelta(seconds=HEADLINE_REFRESH_SECONDS),
+        "options": {"expires": HEADLINE_REFRESH_SECONDS},
     },
     "sweep-outbox": {
         "task": "reports.tasks.sweep_outbox",
