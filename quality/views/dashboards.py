@@ -35,8 +35,8 @@ BODY_TEMPLATE = "quality/includes/dashboard_body.html"
 
 
 def _sections(request, *, company: MemberCompany | None):
-    """(sections, form); sections is None when the filters are invalid."""
-    rollups.read_fresh()  # the changes made before this request are on the page
+    """(sections, form); sections is None when the filters are invalid. Call
+    ``rollups.read_fresh()`` first, so the changes made before the request are on the page."""
     groups = list(SpeciesGroup.objects.all())
     companies = None if company else list(MemberCompany.objects.order_by("name"))
     form = DashboardFilterForm(request.GET, groups=groups, companies=companies)
@@ -65,6 +65,7 @@ def region_codes() -> list[str]:
 
 
 def _render(request, *, company: MemberCompany | None):
+    rollups.read_fresh()
     # Read before any counter (see rollups.counters_version): the figures are at least as new.
     version = rollups.counters_version()
     sections, form = _sections(request, company=company)
@@ -154,6 +155,7 @@ def company(request):
 @role_required(Role.ADMIN, Role.COMPANY_STAFF)
 def chart_csv(request, name: str):
     company = None if request.user.is_programme_admin else request.user.company
+    rollups.read_fresh()
     sections, form = _sections(request, company=company)
     if sections is None:
         return render(request, TEMPLATE, {"form": form, "company": company}, status=400)
