@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from reports.models import Report
@@ -46,6 +48,8 @@ WRITER_LOCK = 0x5155_414C  # "QUAL"
 BATCH = 100
 # A dashboard read syncs at most this many pending reports before it reads (see read_fresh).
 READ_LIMIT = 500
+# Changes whenever the counters change (cache key part of the dashboard's rendered fragment).
+VERSION_KEY = "quality:counters:version"
 
 
 def _columns(model, names: Sequence[str]) -> list[str]:
@@ -126,6 +130,26 @@ def _one_writer(*, wait: bool = True) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+def counters_version() -> str:
+    """A token that changes after every committed change of the counters. Read it before
+    reading the counters: a page then never stores new figures under a newer token, only old
+    ones under an older token, which is no longer asked for."""
+    version = cache.get(VERSION_KEY)
+    if version is None:  # a cold cache: start a version (any value not used before will do)
+        version = uuid4().hex
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump_version() -> None:
+    """Now, for readers inside the caller's transaction (if any), and again once it commits, so a
+    page that read the counters before the commit cannot leave them under the new token (outside
+    a transaction on_commit runs at once)."""
+    cache.set(VERSION_KEY, uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid4().hex, timeout=None))
+
+
 def mark_dirty(report_id: int) -> None:
     """The report changed: its counters are due a sync (call inside the change's transaction,
     so the marker commits or rolls back with it)."""
@@ -146,7 +170,7 @@ def refresh(limit: int | None = None, *, wait: bool = True) -> int:
         size = BATCH if limit is None else min(BATCH, limit - drained)
         with transaction.atomic():
             if not _one_writer(wait=wait):
-                return drained
+                break
             markers = list(
                 RollupBacklog.objects.order_by("id").values_list("id", "report_id")[:size]
             )
@@ -156,6 +180,8 @@ def refresh(limit: int | None = None, *, wait: bool = True) -> int:
         drained += len(markers)
         if len(markers) < size:
             break
+    if drained:
+        _bump_version()
     return drained
 
 
@@ -240,6 +266,7 @@ def rebuild(*, chunk_size: int = 20_000) -> RebuildResult:
                 batch = []
         _write(ReportFacts, fact_columns, [], batch, add=False)
         apply(expand(base), add=False)
+    _bump_version()
     return RebuildResult(
         reports=reports,
         period_rows=PeriodCount.objects.count(),

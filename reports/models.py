@@ -260,9 +260,8 @@ class Report(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["company", "status", "forwarded_at"]),
             models.Index(fields=["volunteer", "submitted_at"]),
-            # Partial indexes for the hot lists (docs/benchmarks.md, "Read pages"): the review
-            # queue (oldest waiting first) and a company's forwarded reports (portal, API feed)
-            # read their page straight off these instead of filtering a whole-table index.
+            # Partial indexes for the hot lists (docs/benchmarks.md): the review queue, a
+            # company's forwarded reports, the non-member reports waiting on the overview.
             models.Index(
                 fields=["submitted_at", "id"],
                 condition=models.Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW]),
@@ -272,6 +271,11 @@ class Report(models.Model):
                 fields=["company", "-forwarded_at"],
                 condition=models.Q(status__in=FORWARDED_STATUSES),
                 name="report_company_feed_idx",
+            ),
+            models.Index(
+                fields=["decided_at"],
+                condition=models.Q(status=ReportStatus.CONFIRMED, company__isnull=True),
+                name="report_non_member_waiting",
             ),
         ]
         constraints = [

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from spotter.models import AuditEvent, User
-from spotter.stats import AccuracyEstimate
 
-from .models import Evidence, Report, ReportStatus, Verdict
+from .headline import headline_counts  # noqa: F401 (the overview's figures; see headline.py)
+from .models import Evidence, Report, ReportStatus
 from .permissions import visible_reports
 
 
@@ -90,25 +90,3 @@ def volunteer_figure(name: str, volunteer: User) -> Any:
     """The registered figure for ``volunteer``, or None when no app provides it."""
     reader = volunteer_figures.get(name)
     return reader(volunteer) if reader is not None else None
-
-
-def headline_counts() -> dict:
-    counts = Report.objects.aggregate(
-        submitted=Count(
-            "id", filter=~Q(status__in=[ReportStatus.DUPLICATE, ReportStatus.WITHDRAWN])
-        ),
-        awaiting_review=Count(
-            "id", filter=Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
-        ),
-        needs_info=Count("id", filter=Q(status=ReportStatus.NEEDS_INFO)),
-        confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
-        rejected=Count("id", filter=Q(verdict=Verdict.REJECTED)),
-        forwarded=Count("id", filter=Q(forwarded_at__isnull=False)),
-        removed=Count("id", filter=Q(outcome="removed")),
-        duplicates=Count("id", filter=Q(status=ReportStatus.DUPLICATE)),
-        non_member_waiting=Count(
-            "id", filter=Q(status=ReportStatus.CONFIRMED, company__isnull=True)
-        ),
-    )
-    counts["accuracy"] = AccuracyEstimate(counts["confirmed"], counts["rejected"])
-    return counts

@@ -24,7 +24,7 @@ from django.utils import translation
 
 from spotter.siteurl import absolute_url
 
-from . import forwarding, staging
+from . import forwarding, headline, staging
 from .forwarding import alerts
 from .forwarding.delivery import deliver
 from .forwarding.digest import run_due_digests, send_digest
@@ -82,6 +82,11 @@ def beat_heartbeat(sender=None, **kwargs) -> None:
         alerts.record_heartbeat(alerts.BEAT)
     except Exception:  # noqa: BLE001 — never stop beat from publishing
         log.warning("Could not record beat's heartbeat", exc_info=True)
+
+
+@shared_task(ignore_result=True)
+def refresh_headline_counts() -> None:
+    headline.refresh()
 
 
 @shared_task(ignore_result=True)

@@ -159,9 +159,8 @@ else:
         }
     }
 
-# Sessions: read from Redis, written through to the database when there is Redis, so any web
-# node serves any user; the database stays the record (a Redis restart signs nobody out, and
-# closing an account finds the user's sessions there: spotter/privacy.py).
+# Sessions: Redis in front of the database, so any web node serves any user and the database
+# stays the record (a Redis restart signs nobody out; account closure finds the sessions).
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -189,15 +188,15 @@ OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
 OUTBOX_REQUEUE_SECONDS = envint("OUTBOX_REQUEUE_SECONDS", 300)
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 30)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
-# The audit log's sequencer (spotter.audit.seal_pending) runs this often; events newer than
-# that are the unsealed window. AUDIT_CHAIN_KEY keys the chain's hashes (default: derived from
-# SECRET_KEY; set it explicitly to give an auditor the key or before rotating SECRET_KEY).
+# Audit sequencer period (the unsealed window) and the chain's HMAC key (docs/security.md).
 AUDIT_SEAL_SECONDS = envint("AUDIT_SEAL_SECONDS", 5)
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
-# How often beat drains the dashboard counters' backlog (quality.rollups.refresh).
+# Off-request refresh periods: dashboard counters, the overview's figures (reports/headline.py).
 ROLLUP_REFRESH_SECONDS = envint("ROLLUP_REFRESH_SECONDS", 5)
-# Ed25519 key that signs evidence packages (base64 of the 32-byte private seed; default:
-# derived from SECRET_KEY). The public key is served at /.well-known/evidence-package-key.
+HEADLINE_REFRESH_SECONDS = envint("HEADLINE_REFRESH_SECONDS", 30)
+# Only bounds how long an unused dashboard fragment stays cached (keyed by counters' version).
+DASHBOARD_FRAGMENT_SECONDS = envint("DASHBOARD_FRAGMENT_SECONDS", 3600)
+# Ed25519 seed (base64) signing evidence packages; public key at /.well-known/evidence-package-key.
 PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")
 # Operations alerts (reports/forwarding/alerts.py): a heartbeat older than this is a dead worker
 # / beat; a delivery due this long without an attempt is stuck; check_operations runs this often.
@@ -226,6 +225,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quality.tasks.refresh_rollups",
         "schedule": timedelta(seconds=ROLLUP_REFRESH_SECONDS),
         "options": {"expires": ROLLUP_REFRESH_SECONDS},
+    },
+    "refresh-headline-counts": {
+        "task": "reports.tasks.refresh_headline_counts",
+        "schedule": timedelta(seconds=HEADLINE_REFRESH_SECONDS),
+        "options": {"expires": HEADLINE_REFRESH_SECONDS},
     },
     "sweep-outbox": {
         "task": "reports.tasks.sweep_outbox",

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports.models import MemberCompany, SpeciesGroup
@@ -25,11 +31,12 @@ from ..tables import Column, Table
 from ..transparency import build_report
 
 TEMPLATE = "quality/dashboard.html"
+BODY_TEMPLATE = "quality/includes/dashboard_body.html"
 
 
 def _sections(request, *, company: MemberCompany | None):
-    """(sections, form); sections is None when the filters are invalid."""
-    rollups.read_fresh()  # the changes made before this request are on the page
+    """(sections, form); sections is None when the filters are invalid. Call
+    ``rollups.read_fresh()`` first, so the changes made before the request are on the page."""
     groups = list(SpeciesGroup.objects.all())
     companies = None if company else list(MemberCompany.objects.order_by("name"))
     form = DashboardFilterForm(request.GET, groups=groups, companies=companies)
@@ -58,40 +65,77 @@ def region_codes() -> list[str]:
 
 
 def _render(request, *, company: MemberCompany | None):
+    rollups.read_fresh()
+    # Read before any counter (see rollups.counters_version): the figures are at least as new.
+    version = rollups.counters_version()
     sections, form = _sections(request, company=company)
     context = {"form": form, "company": company}
     if sections is None:
         return render(request, TEMPLATE, context, status=400)
     dashboard = sections.dashboard
+    context["dashboard"] = dashboard
+    if company is None:
+        context["countries"] = [code for code in dashboard.dimension_values[CELL_COUNTRY] if code]
+    # Everything below the filters is one fragment, rendered once per set of inputs (its
+    # ~1,500 template nodes cost more than the queries): a page is a cache lookup until the
+    # counters change.
+    key = _fragment_key(version, request, sections, company)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(BODY_TEMPLATE, {**context, **_body(request, sections)}, request)
+        cache.set(key, body, settings.DASHBOARD_FRAGMENT_SECONDS)
+    context["body"] = body  # a SafeString (a rendered template), and still one from the cache
+    return render(request, TEMPLATE, context)
+
+
+def _fragment_key(version: str, request, sections: Sections, company: MemberCompany | None) -> str:
+    """Every input of the fragment: the counters' version, the query, the viewer's platform and
+    language, today (the default months and the 90 days), the labels, and the two live figures
+    that are not counters (time makes a notice overdue; second reviews are their own table)."""
+    dashboard = sections.dashboard
+    parts = [
+        version,
+        sorted(request.GET.lists()),
+        company.pk if company else None,
+        translation.get_language(),
+        dashboard.today.isoformat(),
+        sorted(sections.labels.groups.items()),
+        sorted(sections.labels.companies.items()),
+        sorted(dashboard.overdue_now.items()),
+        sorted(dashboard.second_review_backlog.items()) if company is None else None,
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"quality:dashboard:{digest}"
+
+
+def _body(request, sections: Sections) -> dict:
+    dashboard = sections.dashboard
+    company_view = sections.company_view
     tables = {name: sections.table(name) for name in _table_names(sections)}
     weekly_chart, legend = sections.weekly_chart(tables["weekly"])
-    context.update(
-        {
-            "dashboard": dashboard,
-            "totals": dashboard.totals.counts,
-            "tables": tables,
-            "query": request.GET.urlencode(),
-            "weekly_chart": weekly_chart,
-            "legend": legend,
-            "groups_chart": sections.groups_chart(tables["groups"]) if not company else None,
-            "companies_chart": sections.companies_chart(tables["companies"]),
-            "median_decide": dashboard.totals.median("decide_h"),
-            "median_takedown": dashboard.totals.median("takedown_h"),
-            "median_act": dashboard.totals.median("act_h"),
-        }
-    )
-    if company is None:
+    context = {
+        "totals": dashboard.totals.counts,
+        "tables": tables,
+        "query": request.GET.urlencode(),
+        "weekly_chart": weekly_chart,
+        "legend": legend,
+        "groups_chart": sections.groups_chart(tables["groups"]) if not company_view else None,
+        "companies_chart": sections.companies_chart(tables["companies"]),
+        "median_decide": dashboard.totals.median("decide_h"),
+        "median_takedown": dashboard.totals.median("takedown_h"),
+        "median_act": dashboard.totals.median("act_h"),
+    }
+    if not company_view:
         context.update(
             {
                 "funnel_chart": sections.funnel_chart(tables["funnel"]),
                 "regions_chart": sections.regions_chart(tables["regions"]),
                 "region_sentences": sections.region_sentences(),
-                "countries": [code for code in dashboard.dimension_values[CELL_COUNTRY] if code],
                 "agreement": dashboard.agreement,
                 "backlog": dashboard.second_review_backlog,
             }
         )
-    return render(request, TEMPLATE, context)
+    return context
 
 
 def _table_names(sections: Sections):
@@ -111,6 +155,7 @@ def company(request):
 @role_required(Role.ADMIN, Role.COMPANY_STAFF)
 def chart_csv(request, name: str):
     company = None if request.user.is_programme_admin else request.user.company
+    rollups.read_fresh()
     sections, form = _sections(request, company=company)
     if sections is None:
         return render(request, TEMPLATE, {"form": form, "company": company}, status=400)

@@ -1,9 +1,13 @@
 """Admins see dead deliveries with a one-click retry, overdue reports and non-member reports."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports import forwarding
+from reports import forwarding, headline, tasks
 from reports.models import Channel, Delivery, DeliveryStatus
 from spotter.models import AuditEvent, Role
 from tests import factories
@@ -76,3 +80,28 @@ def test_non_member_reports_counted_and_listed(company, admin_user, client_for):
 
 def test_overview_is_admin_only(client_for, expert):
     assert client_for(expert).get(reverse("reports:overview")).status_code == 403
+
+
+def test_headline_figures_are_a_snapshot_recounted_off_the_request_path(
+    company, admin_user, client_for, settings
+):
+    """The page reads the last count; beat / the worker loop recount (reports.headline)."""
+    client = client_for(admin_user)
+    confirmed("unknown-bazaar.net")
+    assert client.get(reverse("reports:overview")).context["counts"]["non_member_waiting"] == 1
+    confirmed("unknown-bazaar.net/2")
+    with CaptureQueriesContext(connection) as ctx:
+        counts = client.get(reverse("reports:overview")).context["counts"]
+    assert counts["non_member_waiting"] == 1, "not recounted on the request"
+    assert not any("FILTER" in q["sql"] for q in ctx.captured_queries), "no full-table count"
+
+    settings.HEADLINE_REFRESH_SECONDS = 3600
+    assert headline.refresh_if_due() is False, "snapshot is fresh"
+    settings.HEADLINE_REFRESH_SECONDS = 0
+    call_command("run_outbox")  # one pass of the embedded worker loop recounts when due
+    assert client.get(reverse("reports:overview")).context["counts"]["non_member_waiting"] == 2
+
+    tasks.refresh_headline_counts()  # the beat task
+    assert "reports.tasks.refresh_headline_counts" in {
+        entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()
+    }

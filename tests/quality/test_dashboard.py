@@ -5,6 +5,8 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quality.rollups import refresh, sync
@@ -355,3 +357,26 @@ def test_volunteers_table_and_csv(client_for, admin_user, dataset):
         assert "@" not in row["pseudonym"]
     us = csv_rows(client.get(reverse("quality:volunteers"), {"format": "csv", "region": "US"}))
     assert {r["country"] for r in us} == {"US"}
+
+
+def test_rendered_dashboard_is_reused_until_a_counter_changes(
+    client_for, admin_user, volunteer, expert
+):
+    """The body is one cached fragment keyed by the counters' version (views/dashboards.py)."""
+    client = client_for(admin_user)
+    decide(factories.make_report(volunteer), expert)
+    first = client.get(reverse("quality:dashboard")).content.decode()
+    assert 'data-testid="confirmed">1<' in first
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(reverse("quality:dashboard")).content.decode()
+
+    def body(page):  # the page's content, without the per-response CSRF tokens around it
+        return page.split('class="filters card"')[1].split("</main>")[0]
+
+    assert body(again) == body(first)
+    assert not any(
+        "quality_periodcount" in q["sql"] and "SUM" in q["sql"] for q in ctx.captured_queries
+    )
+
+    decide(factories.make_report(volunteer), expert)  # the next read drains it: a new version
+    assert 'data-testid="confirmed">2<' in client.get(reverse("quality:dashboard")).content.decode()

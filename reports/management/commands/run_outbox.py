@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from reports import events, forwarding
+from reports import events, forwarding, headline
 from reports.forwarding import alerts
 from reports.forwarding.digest import run_due_digests
 from reports.forwarding.sla import escalate_overdue
@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 # Jobs of higher apps (e.g. quality's counter refresh) that beat runs in
                 # production: they subscribe to this signal, reports does not know them.
                 events.worker_tick.send(sender=self.__class__)
+                headline.refresh_if_due()  # the overview's figures (beat: refresh_headline_counts)
                 sent = forwarding.drain_due()
                 if sent:
                     self.stdout.write(f"outbox: {sent} attempt(s) made")
