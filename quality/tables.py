@@ -44,7 +44,9 @@ COLUMN_LABELS = {
     "confirmed": _("Confirmed"),
     "decided": _("Decided"),
     "accuracy": _("Accuracy"),
+    # xgettext:no-python-format
     "ci_low": _("95% interval, low"),
+    # xgettext:no-python-format
     "ci_high": _("95% interval, high"),
     "species_group": _("Species group"),
     "notices": _("Notices"),
@@ -76,7 +78,9 @@ FIGURE_LABELS = {
     "reports_removed": _("Listings removed"),
     "reports_awaiting_decision": _("Reports awaiting a decision"),
     "accuracy": _("Accuracy"),
+    # xgettext:no-python-format
     "accuracy_ci_low": _("Accuracy, 95% interval low"),
+    # xgettext:no-python-format
     "accuracy_ci_high": _("Accuracy, 95% interval high"),
     "median_hours_submit_to_decision": _("Median hours from submission to decision"),
     "median_hours_forward_to_takedown": _("Median hours from notice to takedown"),

@@ -65,12 +65,17 @@ def acknowledge_report(*, report: Report, staff: User) -> Report:
     return report
 
 
-def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
-    """The company says what it did; that closes the report and the volunteer is told."""
+def _check_outcome(outcome: str, note: str) -> None:
+    """One rule for recording and correcting an outcome."""
     if outcome not in Outcome.values:
         raise InvalidState(_("Choose an outcome."))
     if outcome == Outcome.OTHER and not note.strip():
         raise InvalidState(_("Describe the outcome in the note."))
+
+
+def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
+    """The company says what it did; that closes the report and the volunteer is told."""
+    _check_outcome(outcome, note)
     with transaction.atomic():
         report = _locked(report)
         actions.ensure_may(report, staff, actions.OUTCOME)
@@ -109,10 +114,7 @@ def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "")
 def correct_outcome(*, report: Report, staff: User, outcome: str, note: str = "") -> Report:
     """Company staff correct the outcome of a closed report (within the correction window);
     the report stays closed and the previous outcome is kept in the audit event."""
-    if outcome not in Outcome.values:
-        raise InvalidState(_("Choose an outcome."))
-    if outcome == Outcome.OTHER and not note.strip():
-        raise InvalidState(_("Describe the outcome in the note."))
+    _check_outcome(outcome, note)
     with transaction.atomic():
         report = _locked(report)
         actions.ensure_may(report, staff, actions.CORRECT_OUTCOME)
