@@ -93,6 +93,8 @@ class RequestIdFilter(logging.Filter):
             ).get("request_id")
         record.request_id = rid
         record.task_id = getattr(task_request, "id", None)
+        # The plain format's bracket: "-" outside any request or task, not "None None".
+        record.log_context = " ".join(filter(None, (rid, record.task_id))) or "-"
         return True
 
 
@@ -104,7 +106,7 @@ def carry_request_id(headers=None, **kwargs) -> None:
         headers.setdefault("request_id", rid)
 
 
-PLAIN_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s %(task_id)s] %(name)s: %(message)s"
+PLAIN_FORMAT = "%(asctime)s %(levelname)s [%(log_context)s] %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s"
 
 
