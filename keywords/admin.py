@@ -72,4 +72,4 @@ class LibraryReleaseAdmin(admin.ModelAdmin):
             obj.save(update_fields=["notes"])
         else:
             release = services.publish_release(actor=request.user, notes=obj.notes)
-            obj.pk, obj.number = release.pk, release.number
+            obj.pk, obj.number, obj.created_at = release.pk, release.number, release.created_at

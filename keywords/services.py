@@ -20,7 +20,7 @@ from spotter.permissions import is_role
 from .models import LibraryRelease, Term, TermKind, TermStatus
 from .normalize import normalize
 
-PROPOSERS = (Role.VOLUNTEER, Role.EXPERT)
+PROPOSERS = (Role.VOLUNTEER, Role.EXPERT, Role.ADMIN)
 CURATORS = (Role.EXPERT, Role.ADMIN)
 MAX_SELECTION = 200
 
