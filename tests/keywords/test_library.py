@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -46,7 +47,7 @@ def test_loader_generates_species_names_and_curated_terms(library):
 
 
 def test_load_reference_command_loads_keywords(db):
-    call_command("load_reference", stdout=__import__("io").StringIO())
+    call_command("load_reference", stdout=io.StringIO())
     assert Term.objects.filter(generated=True).exists()
     assert Term.objects.filter(generated=False).exists()
 
@@ -79,6 +80,12 @@ def test_propose_approve_retire_audited(reference_data):
         .values_list("action", flat=True)
     )
     assert actions == ["keyword.proposed", "keyword.approved", "keyword.edited", "keyword.retired"]
+
+
+def test_company_staff_cannot_propose(reference_data):
+    staff = factories.make_user(Role.COMPANY_STAFF, company=factories.make_company())
+    with pytest.raises(PermissionDenied):
+        services.propose_term(actor=staff, text="anything", language="en")
 
 
 def test_reject_a_proposal(reference_data):
