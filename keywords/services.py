@@ -154,7 +154,9 @@ def edit_term(*, actor: User, term: Term, **changes) -> Term:
 def publish_release(*, actor: User, notes: str = "") -> LibraryRelease:
     """Number the library as it is now; the feed's change log counts from these dates."""
     _require(actor, Role.ADMIN)
-    LibraryRelease.objects.select_for_update().all().exists()  # serialise numbering
+    # Lock the latest release row so concurrent publishers queue; before the first release
+    # there is no row to lock and the unique ``number`` refuses the loser of that race.
+    LibraryRelease.objects.select_for_update().order_by("-number").exists()
     last = LibraryRelease.objects.aggregate(n=Max("number"))["n"] or 0
     release = LibraryRelease.objects.create(number=last + 1, notes=notes)
     record_event(
