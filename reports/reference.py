@@ -6,10 +6,15 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from .models import MemberCompany, PlatformDomain, ProductType, Species, SpeciesGroup
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Sent by ``manage.py load_reference`` after the reference data is loaded, so a higher app
+# (keywords: the starter library) loads its own reference data without reports importing it.
+reference_loaded = Signal()
 
 SPECIES_GROUPS = [
     ("elephants", "Elephants (ivory)"),

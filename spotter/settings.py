@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "spotter",
     "reports",
     "training",
+    "keywords",
     "api",
     "quality",
     "django.contrib.admin",
@@ -319,8 +320,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Evidence is private: MEDIA_ROOT is never mapped to a URL; files are served by
-# permission-checked views only.
+# Evidence is private: MEDIA_ROOT is never mapped to a URL; only permission-checked views serve it.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # EVIDENCE_STORAGE=s3 keeps evidence in an S3-compatible bucket (django-storages): private
 # objects (no ACL, bucket policy decides), never a public or signed URL handed out; the app still

@@ -32,5 +32,6 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("api/", include("api.urls")),
     path("", include("quality.urls")),
+    path("", include("keywords.urls")),
     path("", include("reports.urls")),
 ]

@@ -13,6 +13,7 @@ from .. import selectors, services
 from ..actions import allowed_actions
 from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
+from ..panels import render_review_panels
 from ..permissions import access_report
 from ..timeline import timeline_for
 from .common import label_rows, reference_url_prefix
@@ -54,6 +55,7 @@ def review(request, reference):
             "reject_form": RejectForm(),
             "needs_info_form": NeedsInfoForm(),
             "actions": allowed_actions(report, request.user),
+            "panels": render_review_panels(report, request.user),
         },
     )
 

@@ -193,6 +193,9 @@ EXPECTED: dict[str, Rule] = {
     "quality:accuracy": page("volunteer other_volunteer"),
     "quality:accept_lead_spotter": post("volunteer other_volunteer"),
     # --- api -------------------------------------------------------------------------------
+    # --- keywords --------------------------------------------------------------------------
+    "keywords:feed_json": page("expert staff other_staff admin"),
+    "keywords:feed_csv": page("expert staff other_staff admin"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.reference import load_reference_data
+from reports.reference import load_reference_data, reference_loaded
 
 
 class Command(BaseCommand):
@@ -8,4 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load_reference_data()
+        for _receiver, result in reference_loaded.send(sender=self.__class__):
+            counts.update(result or {})
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))

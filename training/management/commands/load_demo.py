@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from reports.demo import DEMO_PASSWORD
-from reports.reference import load_reference_data
+from reports.reference import load_reference_data, reference_loaded
 from training.content import load_training_content
 from training.demo import load_demo_data
 
@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         load_reference_data()
+        # Before the demo reports: the keyword library (a receiver) then matches them.
+        reference_loaded.send(sender=self.__class__)
         load_training_content()
         accounts = load_demo_data()
         self.stdout.write(

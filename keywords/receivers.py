@@ -1,0 +1,39 @@
+"""keywords reacts to reports through the signals and the registry reports owns."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from reports import events
+from reports.panels import review_panels
+from reports.reference import reference_loaded
+
+from .loader import load_keywords
+from .matching import match_report
+from .models import ReportMatch
+
+SCANNED = (events.SUBMITTED, events.RESUBMITTED)
+
+
+def on_report_changed(sender, *, report, action, **kwargs) -> None:
+    # Inside the submission's transaction: the matches commit or roll back with it.
+    if action in SCANNED:
+        match_report(report)
+
+
+def on_reference_loaded(sender, **kwargs) -> dict[str, int]:
+    return load_keywords()
+
+
+def review_panel(report, user) -> str:
+    matches = ReportMatch.objects.filter(report=report).select_related("term")
+    if not matches:
+        return ""
+    return render_to_string("keywords/review_panel.html", {"matches": matches})
+
+
+def connect() -> None:
+    events.report_changed.connect(on_report_changed, dispatch_uid="keywords.match")
+    reference_loaded.connect(on_reference_loaded, dispatch_uid="keywords.load")
+    if review_panel not in review_panels:
+        review_panels.append(review_panel)

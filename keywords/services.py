@@ -1,0 +1,168 @@
+"""Every change to the library is one function here: lock, check state, save, audit.
+
+Volunteers and experts propose; experts (and admins) approve, edit, retire and reject.
+The matcher notices every change by itself (see ``matcher.library_version``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.models import ProductType, Report, SpeciesGroup
+from spotter.audit import record_event
+from spotter.models import Role, User
+from spotter.permissions import is_role
+
+from .models import LibraryRelease, Term, TermKind, TermStatus
+from .normalize import normalize
+
+PROPOSERS = (Role.VOLUNTEER, Role.EXPERT, Role.ADMIN)
+CURATORS = (Role.EXPERT, Role.ADMIN)
+MAX_SELECTION = 200
+
+
+def _require(user: User, *roles: str) -> None:
+    if not is_role(user, *roles):
+        raise PermissionDenied
+
+
+def _clean_text(text: str) -> str:
+    text = " ".join((text or "").split())[:MAX_SELECTION]
+    if not normalize(text):
+        raise ValidationError(_("A term cannot be empty."))
+    return text
+
+
+def _audit(term: Term, actor: User | None, action: str, from_state: str = "", **data) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        target=term,
+        from_state=from_state,
+        to_state=term.status,
+        data={"text": term.text, "language": term.language, **data},
+    )
+
+
+@transaction.atomic
+def propose_term(
+    *,
+    actor: User,
+    text: str,
+    language: str,
+    kind: str = TermKind.CODE_WORD,
+    species_groups: list[SpeciesGroup] | None = None,
+    product_type: ProductType | None = None,
+    source: str = "",
+    report: Report | None = None,
+) -> Term:
+    """A new proposed term; ``text`` may be a selection of ``report``'s listing text."""
+    _require(actor, *PROPOSERS)
+    text = _clean_text(text)
+    if report is not None and not source:
+        source = _("Proposed from report %(reference)s") % {"reference": report.reference}
+    try:
+        with transaction.atomic():
+            term = Term.objects.create(
+                text=text,
+                normalized=normalize(text),
+                language=language,
+                kind=kind,
+                product_type=product_type,
+                source=source,
+                proposed_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This term is already in the library.")) from exc
+    if species_groups:
+        term.species_groups.set(species_groups)
+    _audit(term, actor, "keyword.proposed", report=report.reference if report else "")
+    return term
+
+
+def _locked(term_id: int) -> Term:
+    return Term.objects.select_for_update().get(pk=term_id)
+
+
+@transaction.atomic
+def approve_term(*, actor: User, term: Term) -> Term:
+    _require(actor, *CURATORS)
+    term = _locked(term.pk)
+    if term.status != TermStatus.PROPOSED:
+        raise ValidationError(_("Only a proposed term can be approved."))
+    term.status = TermStatus.APPROVED
+    term.approved_by = actor
+    term.approved_at = timezone.now()
+    term.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    _audit(term, actor, "keyword.approved", from_state=TermStatus.PROPOSED)
+    return term
+
+
+@transaction.atomic
+def retire_term(*, actor: User, term: Term, reason: str = "") -> Term:
+    """Retire an approved term, or reject a proposal (a rejected proposal is retired too)."""
+    _require(actor, *CURATORS)
+    term = _locked(term.pk)
+    if term.status == TermStatus.RETIRED:
+        raise ValidationError(_("This term is already retired."))
+    from_state = term.status
+    term.status = TermStatus.RETIRED
+    term.save(update_fields=["status", "updated_at"])
+    action = "keyword.rejected" if from_state == TermStatus.PROPOSED else "keyword.retired"
+    _audit(term, actor, action, from_state=from_state, reason=reason)
+    return term
+
+
+def reject_term(*, actor: User, term: Term, reason: str = "") -> Term:
+    return retire_term(actor=actor, term=term, reason=reason)
+
+
+EDITABLE = ("text", "language", "kind", "product_type", "source")
+
+
+@transaction.atomic
+def edit_term(*, actor: User, term: Term, **changes) -> Term:
+    """Change the text, language, kind, product type, source or species groups of a term."""
+    _require(actor, *CURATORS)
+    term = _locked(term.pk)
+    groups = changes.pop("species_groups", None)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before = {name: str(getattr(term, name)) for name in changes}
+    if "text" in changes:
+        changes["text"] = _clean_text(changes["text"])
+        changes["normalized"] = normalize(changes["text"])
+    for name, value in changes.items():
+        setattr(term, name, value)
+    try:
+        with transaction.atomic():
+            term.save(update_fields=[*changes, "updated_at"])
+    except IntegrityError as exc:
+        raise ValidationError(_("This term is already in the library.")) from exc
+    if groups is not None:
+        term.species_groups.set(groups)
+    _audit(term, actor, "keyword.edited", before=before)
+    return term
+
+
+@transaction.atomic
+def publish_release(*, actor: User, notes: str = "") -> LibraryRelease:
+    """Number the library as it is now; the feed's change log counts from these dates."""
+    _require(actor, Role.ADMIN)
+    # Lock the latest release row so concurrent publishers queue; before the first release
+    # there is no row to lock and the unique ``number`` refuses the loser of that race.
+    LibraryRelease.objects.select_for_update().order_by("-number").exists()
+    last = LibraryRelease.objects.aggregate(n=Max("number"))["n"] or 0
+    release = LibraryRelease.objects.create(number=last + 1, notes=notes)
+    record_event(
+        actor=actor,
+        action="keyword.release_published",
+        target=release,
+        data={"number": release.number},
+    )
+    return release

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "keywords"
+
+urlpatterns = [
+    path("keywords/feed.json", views.feed_json, name="feed_json"),
+    path("keywords/feed.csv", views.feed_csv, name="feed_csv"),
+]
