@@ -30,7 +30,7 @@ NAME_FIELDS = (
 )
 
 
-def _add(text, language, kind, source, groups, product_type, generated) -> bool:
+def _add(text, language, kind, source, groups, product_type, generated, status=None) -> bool:
     key = normalize(text)
     if not key or Term.objects.filter(normalized=key, language=language).exists():
         return False
@@ -41,8 +41,10 @@ def _add(text, language, kind, source, groups, product_type, generated) -> bool:
         kind=kind,
         source=source,
         product_type=product_type,
-        status=TermStatus.APPROVED,
-        approved_at=timezone.now(),
+        status=status or TermStatus.APPROVED,
+        approved_at=timezone.now()
+        if (status or TermStatus.APPROVED) == TermStatus.APPROVED
+        else None,
         generated=generated,
     )
     term.species_groups.set(groups)
@@ -77,5 +79,8 @@ def load_keywords(path: Path = STARTER_FILE) -> dict[str, int]:
             [groups[slug] for slug in row.get("species_groups", []) if slug in groups],
             products.get(row.get("product_type") or ""),
             False,
+            # Candidate terms not yet confirmed in public reporting wait for an expert's review
+            # (they do not match listings until approved).
+            row.get("status", TermStatus.APPROVED),
         )
     return {"generated terms added": generated, "curated terms added": curated}

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from keywords import services
-from keywords.loader import CATALOGUE_SOURCE, load_keywords
+from keywords.loader import CATALOGUE_SOURCE, STARTER_FILE, load_keywords
 from keywords.models import LibraryRelease, ReportMatch, Term, TermKind, TermStatus
 from reports.models import Species
 from spotter.models import AuditEvent, Role
@@ -44,6 +44,22 @@ def test_loader_generates_species_names_and_curated_terms(library):
     before = Term.objects.count()
     assert load_keywords() == {"generated terms added": 0, "curated terms added": 0}
     assert Term.objects.count() == before
+
+
+def test_shipped_starter_list_is_large_and_candidates_wait_for_review(library):
+    """The shipped list: at least 400 curated terms in en, zh-hans and fr (issue 15); candidate
+    wording not confirmed in public reporting is loaded as a proposal and matches nothing."""
+    rows = json.loads(STARTER_FILE.read_text(encoding="utf-8"))
+    curated = Term.objects.filter(generated=False)
+    assert curated.count() == len(rows) >= 400
+    for language in ("en", "zh-hans", "fr"):
+        assert curated.filter(language=language).count() >= 100, language
+    candidates = [row["text"] for row in rows if row.get("status") == "proposed"]
+    assert candidates
+    assert set(curated.filter(status=TermStatus.PROPOSED).values_list("text", flat=True)) == set(
+        candidates
+    )
+    assert not curated.filter(status=TermStatus.PROPOSED, approved_at__isnull=False).exists()
 
 
 def test_load_reference_command_loads_keywords(db):
