@@ -27,6 +27,12 @@ urlpatterns = [
         name="evidence_package",
     ),
     path("e/<token:token>/", common.evidence_link, name="evidence_link"),
+    # The public half of the evidence-package signing key (reports/signing.py).
+    path(
+        ".well-known/evidence-package-key",
+        package.package_public_key,
+        name="evidence_package_key",
+    ),
     path("review/", expert.queue, name="queue"),
     path("review/<ref:reference>/", expert.review, name="review"),
     path("review/<ref:reference>/claim/", expert.claim, name="claim"),

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from reports.views.package import package_public_key
-
 from . import health, views
 
 # Django's error pages for pages; JSON in the API's error shape under /api/ (spotter.error_views).
@@ -21,11 +19,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/my-data.json", views.data_export, name="data_export"),
     path("profile/close/", views.close_account, name="close_account"),
-    path(
-        ".well-known/evidence-package-key",
-        package_public_key,
-        name="evidence_package_key",
-    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -103,7 +103,6 @@ ANY = frozenset({200, 302})
 EXPECTED: dict[str, Rule] = {
     # --- spotter ---------------------------------------------------------------------------
     "home": everyone(ok=200, signed_in=302),
-    "evidence_package_key": everyone(ok=200),
     "healthz": everyone(ok={200, 503}),  # load balancers: no login; 503 names a failing check
     "profile": page(" ".join(LOGGED_IN)),
     "data_export": page(" ".join(LOGGED_IN)),
@@ -151,6 +150,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:evidence": page("volunteer expert staff admin", other_volunteer=404, other_staff=404),
     "reports:evidence_original": page("admin"),
     "reports:evidence_package": page("staff admin", volunteer=404, expert=404, other_staff=404),
+    "reports:evidence_package_key": everyone(ok=200),
     "reports:evidence_link": everyone(ok=200),  # the signed token is the permission
     # --- reports: expert -------------------------------------------------------------------
     "reports:queue": page("expert"),

@@ -34,7 +34,7 @@ def _open(response) -> dict[str, bytes]:
 
 def _check_signature(signature: dict, manifest_bytes: bytes) -> None:
     """As a recipient would: with the published key, not the server's private one."""
-    published = Client().get(reverse("evidence_package_key")).json()
+    published = Client().get(reverse("reports:evidence_package_key")).json()
     assert signature["algorithm"] == published["algorithm"] == "Ed25519"
     assert signature["key_id"] == published["key_id"]
     key = load_pem_public_key(published["public_key_pem"].encode())
