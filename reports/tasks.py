@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from spotter.languages import user_language
 from spotter.siteurl import absolute_url
 
 from . import forwarding, headline, staging
@@ -102,7 +103,7 @@ def notify_volunteer(report_id: int, event: str) -> None:
     volunteer = report.volunteer
     if not volunteer.is_active or not volunteer.email:
         return
-    with translation.override("en"):
+    with translation.override(user_language(volunteer)):
         report_url = absolute_url(reverse("reports:detail", args=[report.reference]))
         context = {"report": report, "event": event, "report_url": report_url}
         subject = render_to_string("reports/email/volunteer_subject.txt", context).strip()

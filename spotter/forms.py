@@ -1,54 +1,70 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .languages import country_choices, reading_language_choices
 from .models import User
 from .text import clean_text
 
 
 class ProfileFields(forms.Form):
+    """Display name, country and reading languages: chosen from lists (names in the visitor's
+    language), stored as ISO codes."""
+
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
-    country = forms.RegexField(
-        label=_("Country"),
-        regex=r"^[A-Za-z]{2}$",
-        max_length=2,
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you read listings in"),
+        choices=reading_language_choices,
         required=False,
-        help_text=_("Two-letter country code, e.g. US, FR, CN."),
-        error_messages={"invalid": _("Use a two-letter country code such as US, FR or CN.")},
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
-    languages = forms.CharField(
-        label=_("Languages"),
-        max_length=120,
-        required=False,
-        help_text=_("Languages you can read listings in, e.g. en, zh."),
-    )
+
+    def clean_display_name(self):
+        return clean_text(self.cleaned_data.get("display_name"), multiline=False)
+
+    def clean_languages(self):
+        return ",".join(self.cleaned_data.get("languages") or [])
 
 
 class SignupProfileForm(ProfileFields):
     """Extra fields on allauth's sign-up form. Sign-up always creates a volunteer."""
 
     def signup(self, request, user):
-        user.display_name = clean_text(self.cleaned_data.get("display_name"), multiline=False)
-        user.country = (self.cleaned_data.get("country") or "").upper()
-        user.languages = clean_text(self.cleaned_data.get("languages"), multiline=False)
+        user.display_name = self.cleaned_data.get("display_name") or ""
+        user.country = self.cleaned_data.get("country") or ""
+        user.languages = self.cleaned_data.get("languages") or ""
+        chosen = getattr(request, "LANGUAGE_CODE", "")
+        user.language = chosen if chosen in dict(settings.LANGUAGES) else ""
         user.save()
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["display_name", "country", "languages"]
+class ProfileForm(ProfileFields):
+    language = forms.ChoiceField(
+        label=_("Interface language"),
+        choices=[("", _("Follow my browser"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_("Pages and the emails we send you use this language."),
+    )
 
-    def clean_display_name(self):
-        return clean_text(self.cleaned_data.get("display_name"), multiline=False)
+    def __init__(self, *args, instance: User, **kwargs):
+        self.instance = instance
+        initial = {
+            "display_name": instance.display_name,
+            "country": instance.country,
+            "languages": [c for c in (instance.languages or "").split(",") if c],
+            "language": instance.language,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
 
-    def clean_country(self):
-        value = (self.cleaned_data.get("country") or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise forms.ValidationError(_("Use a two-letter country code such as US, FR or CN."))
-        return value
-
-    def clean_languages(self):
-        return clean_text(self.cleaned_data.get("languages"), multiline=False)
+    def save(self) -> User:
+        user = self.instance
+        user.display_name = self.cleaned_data["display_name"]
+        user.country = self.cleaned_data["country"]
+        user.languages = self.cleaned_data["languages"]
+        user.save(update_fields=["display_name", "country", "languages"])
+        return user
 
 
 class CloseAccountForm(forms.Form):

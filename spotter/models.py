@@ -1,5 +1,6 @@
 """Accounts, roles and the append-only audit log."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,10 +56,20 @@ class User(AbstractUser):
         help_text=_("Required for company enforcement staff, empty for everyone else."),
     )
     country = models.CharField(
-        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2, e.g. US.")
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2.")
     )
     languages = models.CharField(
-        _("languages"), max_length=120, blank=True, help_text=_("Comma-separated, e.g. en, zh.")
+        _("languages"),
+        max_length=120,
+        blank=True,
+        help_text=_("Languages you read listings in (ISO 639-1 codes)."),
+    )
+    language = models.CharField(
+        _("interface language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of pages and emails; empty follows the browser."),
     )
     is_senior_expert = models.BooleanField(_("senior expert"), default=False)
     is_lead_spotter = models.BooleanField(_("lead spotter"), default=False)

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .audit import record_event
+from .languages import user_language
 from .models import Role, User
 from .signals import role_changed
 from .siteurl import absolute_url
@@ -101,17 +103,40 @@ def invitation_link(user: User) -> str:
 
 def send_invitation(*, user: User, actor: User | None = None) -> str:
     link = invitation_link(user)
-    role = Role(user.role).label
-    send_mail(
-        _("You are invited to Cyber Spotter"),
-        _(
+    with translation.override(user_language(user)):
+        role = Role(user.role).label
+        subject = _("You are invited to Cyber Spotter")
+        body = _(
             'You have been given the role "%(role)s" on Cyber Spotter.\n\n'
             "Choose your password here: %(link)s\n\n"
             "You will then be asked to set up two-factor authentication."
-        )
-        % {"role": role, "link": link},
+        ) % {"role": role, "link": link}
+    send_mail(
+        subject,
+        body,
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
     )
     record_event(actor=actor, action="user.invited", target=user, to_state=user.role)
     return link
+
+
+def set_interface_language(*, user: User, language: str) -> User:
+    """Remember the interface language on the profile (empty: follow the browser)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("This language is not available.")})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.language == language:
+            return locked
+        before = locked.language
+        locked.language = language
+        locked.save(update_fields=["language"])
+        record_event(
+            actor=user,
+            action="user.language_changed",
+            target=locked,
+            data={"from": before, "to": language},
+        )
+    user.language = language
+    return locked

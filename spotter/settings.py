@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_countries",  # country names in every shipped language (profile and sign-up forms)
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spotter.middleware.UserLanguageMiddleware",  # the profile's language wins over the browser's
     "spotter.middleware.PrivateNoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "spotter.middleware.RequireMFAMiddleware",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/my-data.json", views.data_export, name="data_export"),
     path("profile/close/", views.close_account, name="close_account"),
+    path("language/", views.choose_language, name="choose_language"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -5,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 
-from . import privacy
+from . import privacy, services
 from .forms import CloseAccountForm, ProfileForm
 from .models import Role
 from .permissions import can_delete_own_account
@@ -32,6 +34,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.set_interface_language(user=request.user, language=form.cleaned_data["language"])
         messages.success(request, _("Profile saved."))
         return redirect("profile")
     return render(
@@ -70,3 +73,16 @@ def close_account(request):
         )
         return redirect("home")
     return render(request, "account/close_account.html", {"form": form})
+
+
+def choose_language(request):
+    """The footer's language switcher: Django's set_language (cookie, safe redirect), and for a
+    signed-in user the choice is remembered on the profile, so emails follow it too."""
+    code = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and code in dict(settings.LANGUAGES)
+    ):
+        services.set_interface_language(user=request.user, language=code)
+    return set_language(request)

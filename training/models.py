@@ -5,7 +5,38 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class Translatable(models.Model):
+    """Training content written in English, with its other languages beside it.
+
+    The English text lives in the model's own fields (the source every translation follows);
+    ``translations`` holds ``{language: {field: text}}`` loaded from
+    ``training/data/modules/<language>/<slug>.json``, one file per language, so an editor can
+    update one language without touching the others. ``tr(field)`` answers in the active
+    language and falls back to English field by field.
+    """
+
+    TRANSLATED: tuple[str, ...] = ()
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def tr(self, field: str, language: str | None = None):
+        language = (language or get_language() or "en").lower()
+        value = (self.translations or {}).get(language, {}).get(field)
+        return value if value else getattr(self, field)
+
+    def is_translated(self, language: str | None = None) -> bool:
+        """True when every non-empty English field has a text in ``language``."""
+        language = (language or get_language() or "en").lower()
+        if language.startswith("en"):
+            return True
+        done = (self.translations or {}).get(language, {})
+        return all(done.get(field) for field in self.TRANSLATED if getattr(self, field))
 
 
 def default_pass_percent() -> int:
@@ -13,7 +44,9 @@ def default_pass_percent() -> int:
     return settings.QUIZ_PASS_PERCENT
 
 
-class Module(models.Model):
+class Module(Translatable):
+    TRANSLATED = ("title", "summary")
+
     slug = models.SlugField(unique=True)
     title = models.CharField(_("title"), max_length=150)
     species_group = models.ForeignKey(
@@ -43,10 +76,12 @@ class Module(models.Model):
         verbose_name_plural = _("training modules")
 
     def __str__(self) -> str:
-        return self.title
+        return self.tr("title")
 
 
-class Lesson(models.Model):
+class Lesson(Translatable):
+    TRANSLATED = ("title", "body_markdown", "image_alt", "visual_clues", "search_terms", "law")
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
@@ -78,7 +113,9 @@ class QuestionKind(models.TextChoices):
     LISTING = "listing", _("Is this listing prohibited?")
 
 
-class Question(models.Model):
+class Question(Translatable):
+    TRANSLATED = ("prompt", "listing_title", "listing_text", "explanation")
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="questions")
     kind = models.CharField(
         _("kind"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.CHOICE
@@ -126,7 +163,9 @@ class Question(models.Model):
         return text if len(text) <= 80 else text[:77] + "…"
 
 
-class Choice(models.Model):
+class Choice(Translatable):
+    TRANSLATED = ("text",)
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(_("answer"), max_length=300)
     is_correct = models.BooleanField(_("correct"), default=False)
@@ -137,7 +176,7 @@ class Choice(models.Model):
         verbose_name = _("answer choice")
 
     def __str__(self) -> str:
-        return self.text
+        return self.tr("text")
 
 
 class QuizAttempt(models.Model):

@@ -42,7 +42,7 @@ class HeadlineSerializer(serializers.Serializer):
 
 class ModuleProgressSerializer(serializers.Serializer):
     module = serializers.CharField(source="module.slug")
-    title = serializers.CharField(source="module.title")
+    title = serializers.CharField(source="module.__str__", help_text="In the request language.")
     is_core = serializers.BooleanField(source="module.is_core")
     species_group = serializers.CharField(
         source="module.species_group.slug", allow_null=True, default=None

@@ -32,10 +32,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_supported_language_variant, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from spotter.audit import record_event
+from spotter.languages import user_language
 from spotter.models import Role, User
 from spotter.siteurl import absolute_url
 
@@ -345,20 +346,8 @@ def describe(alert: OpsAlert) -> tuple[str, str]:
     return _("The outbox worker is not running"), detail % p
 
 
-def admin_language(user: User) -> str:
-    """The first of the admin's languages the interface speaks, else the default."""
-    for code in (user.languages or "").split(","):
-        code = code.strip().lower()
-        if code:
-            try:
-                return get_supported_language_variant(code)
-            except LookupError:
-                continue
-    return settings.LANGUAGE_CODE
-
-
 def _email_for(admin: User, alerts: list[OpsAlert]) -> EmailMessage:
-    with translation.override(admin_language(admin)):
+    with translation.override(user_language(admin)):
         shown = [
             {"title": title, "detail": detail, "url": absolute_url(alert.link)}
             for alert in alerts[:EMAIL_LIST_LIMIT]

@@ -29,6 +29,7 @@ from reports.models import (
     Report,
 )
 from spotter.celery import app
+from spotter.languages import user_language
 from spotter.models import AuditEvent, Role
 from tests import factories
 
@@ -415,9 +416,9 @@ def test_acknowledge_bad_input_is_a_clear_message(admins, client_for, value):
 
 
 def test_admin_language_from_profile():
-    assert alerts.admin_language(factories.make_user(Role.ADMIN, languages="fr, en")) == "fr"
-    assert alerts.admin_language(factories.make_user(Role.ADMIN, languages="sw, zh")) == "zh-hans"
-    assert alerts.admin_language(factories.make_user(Role.ADMIN)) == "en"
+    assert user_language(factories.make_user(Role.ADMIN, languages="fr, en")) == "fr"
+    assert user_language(factories.make_user(Role.ADMIN, languages="sw, zh")) == "zh-hans"
+    assert user_language(factories.make_user(Role.ADMIN)) == "en"
 
 
 # --- on PostgreSQL: checks racing in several processes -----------------------------------------
@@ -466,6 +467,6 @@ def test_concurrent_checks_open_each_alert_once_and_tell_it_once(postgresql, adm
         for report in reports:
             assert bodies.count(f": {report.reference}") == 1, report.reference
         # Each admin reads the alert in their own language (the second one in French).
-        with translation.override(alerts.admin_language(admin)):
+        with translation.override(user_language(admin)):
             worker_down = gettext("The outbox worker is not running")
         assert bodies.count(worker_down) == 1

@@ -108,6 +108,7 @@ EXPECTED: dict[str, Rule] = {
     "data_export": page(" ".join(LOGGED_IN)),
     "close_account": page("volunteer other_volunteer"),
     "set_language": everyone(ok={302, 204}),
+    "choose_language": everyone(ok={302, 204}),
     # --- allauth (its own rules; the checks here are status sanity and no leaks) ------------
     "account_login": everyone(ok=200, signed_in=302),
     "account_signup": everyone(ok=200, signed_in=302),

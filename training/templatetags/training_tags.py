@@ -35,3 +35,15 @@ def practice_question_for(report) -> Question | None:
 @register.filter
 def get_item(row: dict, key: str):
     return row.get(key)
+
+
+@register.filter(name="tr")
+def translated(obj, field: str):
+    """``{{ lesson|tr:"title" }}``: the field in the active language, English as fallback."""
+    return obj.tr(field) if obj is not None else ""
+
+
+@register.filter(name="untranslated")
+def untranslated(obj) -> bool:
+    """True when the object has no complete text in the active language (shows a notice)."""
+    return obj is not None and not obj.is_translated()
