@@ -131,8 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
-# Optional read replica (spotter/dbrouter.py): only reads that ask for it go there, never writes.
-# The connection is read-only; in tests it mirrors the default database.
+# Optional read-only replica (spotter/dbrouter.py): only reads that ask for it go there.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", 60)
@@ -162,8 +161,7 @@ else:
         }
     }
 
-# Sessions: Redis in front of the database, so any web node serves any user and the database
-# stays the record (a Redis restart signs nobody out; account closure finds the sessions).
+# Sessions: Redis in front of the database (any web node serves any user; the DB stays the record).
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -468,8 +466,7 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-# Flash messages live in the session, not in the signed (readable) "messages" cookie: the
-# webhook secret is shown once through one.
+# Flash messages live in the session, not the (readable) cookie: a webhook secret is shown once.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
