@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "training",
     "keywords",
+    "sellers",
     "api",
     "quality",
     "django.contrib.admin",
@@ -466,8 +467,7 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-# Flash messages live in the session, not in the signed (readable) "messages" cookie: the
-# webhook secret is shown once through one.
+# Flash messages in the session, not the signed (readable) cookie: one shows a webhook secret.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
