@@ -2,6 +2,9 @@
 
 Each entry is ``callable(report, user) -> str`` (safe HTML, "" for nothing); reports renders
 them in order without knowing which app provides them (keywords adds its matched terms).
+``company_panels`` does the same on the company's notice page (sellers adds the reports of the
+same seller on the company's own platform); what a panel shows there must never identify the
+volunteer (docs/security.md).
 """
 
 from __future__ import annotations
@@ -10,7 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 review_panels: list[Callable[[Any, Any], str]] = []
+company_panels: list[Callable[[Any, Any], str]] = []
 
 
 def render_review_panels(report, user) -> list[str]:
     return [html for panel in review_panels if (html := panel(report, user))]
+
+
+def render_company_panels(report, user) -> list[str]:
+    return [html for panel in company_panels if (html := panel(report, user))]

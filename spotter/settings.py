@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "training",
     "keywords",
+    "sellers",
     "api",
     "quality",
     "django.contrib.admin",

@@ -16,6 +16,7 @@ from ..forms import OutcomeForm
 from ..forwarding.sla import is_overdue
 from ..models import Outcome, ReportStatus
 from ..notices import notice_context
+from ..panels import render_company_panels
 from ..permissions import access_report
 from .common import label_rows, reference_url_prefix
 from .confirmation import confirmation_page, confirmed
@@ -59,6 +60,7 @@ def _detail_context(request, report, outcome_form=None) -> dict:
             "overdue": is_overdue(report),
             "evidence_items": report.evidence.all(),
             "actions": allowed_actions(report, request.user),
+            "panels": render_company_panels(report, request.user),
         }
     )
     return context

@@ -197,6 +197,10 @@ EXPECTED: dict[str, Rule] = {
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
     "keywords:feed_csv": page("expert staff other_staff admin"),
+    # --- sellers ---------------------------------------------------------------------------
+    "sellers:repeat": page("expert admin"),
+    "sellers:identifier": page("expert admin"),
+    "sellers:report_links": page("expert staff admin", other_staff=404),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
@@ -270,6 +274,7 @@ PARAMS = {
     "name": lambda w: "headline",
     "key": lambda w: "bogus-key-0123",
     "uidb36": lambda w: "zz",
+    "identifier_id": lambda w: w.values["identifier"].pk,
 }
 URL_PARAMS = {
     "api:species-group-detail": {"slug": lambda w: w.report.species.group.slug},
@@ -372,6 +377,7 @@ def world(company, other_company, settings):
     values["second_review"] = _second_review(other_volunteer, other_expert)
     values["api_token"] = _api_token(volunteer)
     values["staged"] = _staged(volunteer)
+    values["identifier"] = _seller_identifier(report)
     return World(
         volunteer,
         other_volunteer,
@@ -419,6 +425,15 @@ def _staged(user):
     from reports.evidence import process_image
 
     return staging.stage(user, [process_image(factories.png_bytes())], ["kept.png"])[0]
+
+
+def _seller_identifier(report):
+    """R's seller handle, indexed as the after-commit task would (tests never commit)."""
+    from sellers.indexing import index_report
+    from sellers.models import SellerIdentifier
+
+    index_report(report.pk)
+    return SellerIdentifier.objects.get(report_links__report=report)
 
 
 def _api_token(user):

@@ -1,0 +1,11 @@
+"""Celery tasks of the sellers app: thin shells over ``indexing``."""
+
+from celery import shared_task
+
+from . import indexing
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def index_report(report_id: int) -> None:
+    """Extract the report's seller identifiers and hash its screenshots (idempotent)."""
+    indexing.index_report(report_id)
