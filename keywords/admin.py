@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from spotter.errors import SpotterError
 
 from . import services
 from .models import LibraryRelease, Term
@@ -27,7 +28,7 @@ class TermAdmin(admin.ModelAdmin):
             try:
                 service(actor=request.user, term=term)
                 count += 1
-            except (ValidationError, PermissionDenied) as exc:
+            except SpotterError as exc:
                 self.message_user(request, f"{term}: {exc}", messages.WARNING)
         self.message_user(request, done % {"count": count})
 
