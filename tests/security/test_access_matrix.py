@@ -196,6 +196,18 @@ EXPECTED: dict[str, Rule] = {
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
     "keywords:feed_csv": page("expert staff other_staff admin"),
+    # Volunteers read the approved library; experts and admins curate; admins import.
+    "keywords:library": page("volunteer other_volunteer expert admin"),
+    "keywords:term": page("volunteer other_volunteer expert admin"),  # an approved term
+    "keywords:edit": page("expert admin"),
+    "keywords:approve": post("expert admin"),
+    "keywords:reject": post("expert admin"),
+    "keywords:retire": post("expert admin"),
+    "keywords:merge": post("expert admin"),
+    "keywords:propose": page("volunteer expert admin", other_volunteer=404),  # from R
+    "keywords:export": page("expert admin"),
+    "keywords:import": page("admin"),
+    "keywords:import_apply": post("admin"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
@@ -269,6 +281,7 @@ PARAMS = {
     "name": lambda w: "headline",
     "key": lambda w: "bogus-key-0123",
     "uidb36": lambda w: "zz",
+    "term_id": lambda w: w.values["term"].pk,
 }
 URL_PARAMS = {
     "api:species-group-detail": {"slug": lambda w: w.report.species.group.slug},
@@ -371,6 +384,7 @@ def world(company, other_company, settings):
     values["second_review"] = _second_review(other_volunteer, other_expert)
     values["api_token"] = _api_token(volunteer)
     values["staged"] = _staged(volunteer)
+    values["term"] = _term(volunteer, expert, report)
     return World(
         volunteer,
         other_volunteer,
@@ -411,6 +425,16 @@ def _second_review(volunteer, first_expert):
     return SecondReview.objects.create(
         report=decided, first_verdict="rejected", first_expert=first_expert
     )
+
+
+def _term(volunteer, expert, report):
+    """An approved term the volunteer proposed from R: its page must not show R to others."""
+    from keywords import services as keyword_services
+
+    term = keyword_services.propose_term(
+        actor=volunteer, text="scales pangolin", language="en", report=report
+    )
+    return keyword_services.approve_term(actor=expert, term=term)
 
 
 def _staged(user):
