@@ -19,6 +19,8 @@ class TermAdmin(admin.ModelAdmin):
         "proposed_by",
         "approved_by",
         "approved_at",
+        "from_report",
+        "merged_into",
     )
     actions = ["approve", "retire"]
 
