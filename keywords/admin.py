@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from spotter.errors import SpotterError
 
 from . import services
 from .models import LibraryRelease, Term
@@ -18,6 +19,8 @@ class TermAdmin(admin.ModelAdmin):
         "proposed_by",
         "approved_by",
         "approved_at",
+        "from_report",
+        "merged_into",
     )
     actions = ["approve", "retire"]
 
@@ -27,7 +30,7 @@ class TermAdmin(admin.ModelAdmin):
             try:
                 service(actor=request.user, term=term)
                 count += 1
-            except (ValidationError, PermissionDenied) as exc:
+            except SpotterError as exc:
                 self.message_user(request, f"{term}: {exc}", messages.WARNING)
         self.message_user(request, done % {"count": count})
 

@@ -68,6 +68,26 @@ class Term(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The report whose listing the proposal was selected from (kept if the report goes away).
+    from_report = models.ForeignKey(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_terms",
+        verbose_name=_("proposed from report"),
+        editable=False,
+    )
+    # A duplicate merged into another term: retired, its matches moved to ``merged_into``.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_terms",
+        verbose_name=_("merged into"),
+        editable=False,
+    )
 
     class Meta:
         ordering = ["normalized", "language"]

@@ -11,6 +11,7 @@ from reports.reference import reference_loaded
 from .loader import load_keywords
 from .matching import match_report
 from .models import ReportMatch
+from .permissions import can_propose
 
 SCANNED = (events.SUBMITTED, events.RESUBMITTED)
 
@@ -32,8 +33,16 @@ def review_panel(report, user) -> str:
     return render_to_string("keywords/review_panel.html", {"matches": matches})
 
 
+def propose_panel(report, user) -> str:
+    """The "Propose a keyword" panel: the listing selection fills the term (keywords.js)."""
+    if not can_propose(user):
+        return ""
+    return render_to_string("keywords/propose_action.html", {"report": report, "user": user})
+
+
 def connect() -> None:
     events.report_changed.connect(on_report_changed, dispatch_uid="keywords.match")
     reference_loaded.connect(on_reference_loaded, dispatch_uid="keywords.load")
-    if review_panel not in review_panels:
-        review_panels.append(review_panel)
+    for panel in (review_panel, propose_panel):
+        if panel not in review_panels:
+            review_panels.append(panel)

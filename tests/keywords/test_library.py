@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from keywords import services
 from keywords.loader import CATALOGUE_SOURCE, STARTER_FILE, load_keywords
 from keywords.models import LibraryRelease, ReportMatch, Term, TermKind, TermStatus
 from reports.models import Species
+from spotter.errors import InvalidInput, InvalidState, NotAllowed
 from spotter.models import AuditEvent, Role
 from tests import factories
 
@@ -78,13 +78,13 @@ def test_propose_approve_retire_audited(reference_data):
     assert term.status == TermStatus.PROPOSED
     assert term.normalized == "white plastic"
     assert report.reference in term.source
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.propose_term(actor=expert, text="WHITE plastic", language="en")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.approve_term(actor=volunteer, term=term)
     term = services.approve_term(actor=expert, term=term)
     assert term.status == TermStatus.APPROVED and term.approved_by == expert
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidState):
         services.approve_term(actor=expert, term=term)
     term = services.edit_term(actor=expert, term=term, text="white plastics", kind="code_word")
     assert term.normalized == "white plastics"
@@ -100,7 +100,7 @@ def test_propose_approve_retire_audited(reference_data):
 
 def test_company_staff_cannot_propose(reference_data):
     staff = factories.make_user(Role.COMPANY_STAFF, company=factories.make_company())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.propose_term(actor=staff, text="anything", language="en")
 
 
@@ -171,7 +171,7 @@ def test_feed_refused_to_volunteers(library, client):
 
 
 def test_publish_release_admin_only(db):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.publish_release(actor=factories.make_user(Role.EXPERT))
     admin = factories.make_user(Role.ADMIN)
     assert services.publish_release(actor=admin).number == 1

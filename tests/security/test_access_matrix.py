@@ -201,6 +201,18 @@ EXPECTED: dict[str, Rule] = {
     "sellers:repeat": page("expert admin"),
     "sellers:identifier": page("expert admin"),
     "sellers:report_links": page("expert staff admin", other_staff=404),
+    # Volunteers read the approved library; experts and admins curate; admins import.
+    "keywords:library": page("volunteer other_volunteer expert admin"),
+    "keywords:term": page("volunteer other_volunteer expert admin"),  # an approved term
+    "keywords:edit": page("expert admin"),
+    "keywords:approve": post("expert admin"),
+    "keywords:reject": post("expert admin"),
+    "keywords:retire": post("expert admin"),
+    "keywords:merge": post("expert admin"),
+    "keywords:propose": page("volunteer expert admin", other_volunteer=404),  # from R
+    "keywords:export": page("expert admin"),
+    "keywords:import": page("admin"),
+    "keywords:import_apply": post("admin"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
@@ -275,6 +287,7 @@ PARAMS = {
     "key": lambda w: "bogus-key-0123",
     "uidb36": lambda w: "zz",
     "identifier_id": lambda w: w.values["identifier"].pk,
+    "term_id": lambda w: w.values["term"].pk,
 }
 URL_PARAMS = {
     "api:species-group-detail": {"slug": lambda w: w.report.species.group.slug},
@@ -378,6 +391,7 @@ def world(company, other_company, settings):
     values["api_token"] = _api_token(volunteer)
     values["staged"] = _staged(volunteer)
     values["identifier"] = _seller_identifier(report)
+    values["term"] = _term(volunteer, expert, report)
     return World(
         volunteer,
         other_volunteer,
@@ -418,6 +432,16 @@ def _second_review(volunteer, first_expert):
     return SecondReview.objects.create(
         report=decided, first_verdict="rejected", first_expert=first_expert
     )
+
+
+def _term(volunteer, expert, report):
+    """An approved term the volunteer proposed from R: its page must not show R to others."""
+    from keywords import services as keyword_services
+
+    term = keyword_services.propose_term(
+        actor=volunteer, text="scales pangolin", language="en", report=report
+    )
+    return keyword_services.approve_term(actor=expert, term=term)
 
 
 def _staged(user):

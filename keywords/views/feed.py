@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from spotter.decorators import role_required
 from spotter.models import Role
 
-from . import matcher
-from .models import LibraryRelease, Term, TermStatus
+from .. import matcher
+from ..models import LibraryRelease, Term, TermStatus
 
 FEED_ROLES = (Role.COMPANY_STAFF, Role.EXPERT, Role.ADMIN)
 COLUMNS = [
