@@ -62,8 +62,8 @@ class ListingCheck:
 
     listing_key: str = ""
     company: MemberCompany | None = None
-    own_report: Report | None = None  # their own earlier report of it (any state but withdrawn)
-    known: bool = False  # someone else's report of it is open: "already known to the programme"
+    own_report: Report | None = None  # the latest report of it they may see (their own)
+    known: bool = False  # a report they may not see is open: "already known to the programme"
 
     @property
     def already_reported(self) -> bool:
@@ -85,8 +85,9 @@ def check_listing(user: User, raw_url: str) -> ListingCheck | None:
         return None
     company = company_for_domain(normalized.registrable_domain)
     earlier = _earlier_reports(normalized)
-    own = visible_reports(user, earlier).order_by("-submitted_at").first()
-    known = own is None and earlier.filter(status__in=OPEN_STATUSES).exists()
+    seen = visible_reports(user, earlier)
+    own = seen.order_by("-submitted_at").first()
+    known = earlier.filter(status__in=OPEN_STATUSES).exclude(pk__in=seen.values("pk")).exists()
     return ListingCheck(
         listing_key=normalized.listing_key,
         company=company,

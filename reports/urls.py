@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/new/", volunteer.submit, name="submit"),
     path("reports/mine/", volunteer.my_reports, name="mine"),
+    path("reports/listing-check/", volunteer.listing_check, name="listing_check"),
     path("reports/staged/<id:staged_id>/", volunteer.staged_upload, name="staged_upload"),
     path("reports/<ref:reference>/", common.detail, name="detail"),
     path("reports/<ref:reference>/edit/", volunteer.resubmit, name="resubmit"),

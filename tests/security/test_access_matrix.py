@@ -140,6 +140,7 @@ EXPECTED: dict[str, Rule] = {
     # --- reports: volunteer ----------------------------------------------------------------
     "reports:submit": page("volunteer other_volunteer"),
     "reports:mine": page("volunteer other_volunteer"),
+    "reports:listing_check": page("volunteer other_volunteer"),  # htmx fragment, empty here
     "reports:staged_upload": page("volunteer", other_volunteer=404),  # the owner's only
     "reports:resubmit": page("volunteer", ok=302),  # R is not waiting for info: back to detail
     "reports:withdraw": post("volunteer"),
