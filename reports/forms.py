@@ -302,3 +302,18 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == Outcome.OTHER and not data["note"]:
             self.add_error("note", _("Describe the outcome."))
         return data
+
+
+class MergeForm(forms.Form):
+    """The other report of the same listing, by its reference (reports.services.merge)."""
+
+    other = forms.RegexField(
+        label=_("Reference of the other report"),
+        regex=r"^[A-Za-z0-9-]{1,20}$",
+        max_length=20,
+        error_messages={"invalid": _("Enter a report reference such as CS-0A1B2C3D4E.")},
+        widget=forms.TextInput(attrs={"placeholder": "CS-", "autocomplete": "off"}),
+    )
+
+    def clean_other(self):
+        return self.cleaned_data["other"].strip().upper()

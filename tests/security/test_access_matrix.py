@@ -161,6 +161,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:confirm": post("expert"),
     "reports:reject": post("expert"),
     "reports:needs_info": post("expert"),
+    "reports:merge": page("expert admin"),  # GET: the form; POST with confirm=yes merges
     # --- reports: company ------------------------------------------------------------------
     "reports:portal": page("staff other_staff"),
     "reports:company_detail": page("staff", other_staff=404),
