@@ -33,6 +33,7 @@ NEEDS_INFO = "needs_info"
 ACKNOWLEDGE = "acknowledge"
 OUTCOME = "outcome"
 CORRECT_OUTCOME = "correct_outcome"
+MERGE = "merge"
 
 # How long after recording it company staff may still correct an outcome (a typo or a
 # wrong choice); after that the closed report stays as it is.
@@ -50,7 +51,25 @@ STATES: dict[str, tuple[str, ...]] = {
     ACKNOWLEDGE: (ReportStatus.FORWARDED,),
     OUTCOME: (ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED),
     CORRECT_OUTCOME: (ReportStatus.CLOSED,),
+    # Marking two reports as the same listing (reports/services/merge.py): the report kept may
+    # be in any of these states; the one merged into it also must not have been forwarded
+    # (MERGE_ABSORB_STATES), so a listing is forwarded once.
+    MERGE: (
+        ReportStatus.SUBMITTED,
+        ReportStatus.IN_REVIEW,
+        ReportStatus.NEEDS_INFO,
+        ReportStatus.CONFIRMED,
+        ReportStatus.FORWARDED,
+        ReportStatus.ACKNOWLEDGED,
+        ReportStatus.CLOSED,
+    ),
 }
+MERGE_ABSORB_STATES = (
+    ReportStatus.SUBMITTED,
+    ReportStatus.IN_REVIEW,
+    ReportStatus.NEEDS_INFO,
+    ReportStatus.CONFIRMED,
+)
 ACTIONS = tuple(STATES)
 
 
@@ -78,6 +97,12 @@ def _claimant(report: Report, user: User) -> str | None:
     if report.claimed_by_id != user.pk:
         return _("Claim the report before deciding it.")
     return None
+
+
+def _expert_or_admin(report: Report, user: User) -> str | None:
+    if user.is_programme_admin:
+        return None
+    return _reviewer(report, user)
 
 
 def _company_staff(report: Report, user: User) -> str | None:
@@ -110,6 +135,7 @@ _WHO = {
     ACKNOWLEDGE: _company_staff,
     OUTCOME: _company_staff,
     CORRECT_OUTCOME: _company_staff_in_window,
+    MERGE: _expert_or_admin,
 }
 
 

@@ -191,6 +191,7 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = [
         "reference",
         "listing_url",
+        "=listing_key",  # "ebay:256123456789": every report of one listing (docs/listings.md)
         "listing_title",
         "seller_handle",
         "volunteer__email",

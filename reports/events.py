@@ -36,6 +36,8 @@ FORWARDED = "report.forwarded"
 ACKNOWLEDGED = "report.acknowledged"
 OUTCOME = "report.outcome"
 OUTCOME_CORRECTED = "report.outcome_corrected"
+MERGED = "report.merged"  # this report was merged into another (data: merged_into)
+MERGE_KEPT = "report.merge_kept"  # another report was merged into this one (data: merged)
 DECIDED = (CONFIRMED, REJECTED)
 
 # Sent inside the transaction by every transition.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from spotter.errors import InvalidInput, SpotterError
@@ -196,9 +197,24 @@ class SubmitReportForm(ScreenshotsMixin, ListingForm):
         # Screenshots kept from a failed submit (reports.staging): they count towards 1–5.
         self.staged = list(staged)
         super().__init__(*args, **kwargs)
+        self.listing_check_attrs()
 
     def existing_screenshots(self) -> int:
         return len(self.staged)
+
+    def listing_check_attrs(self) -> None:
+        """While the URL is typed, ask whether the listing is already reported (htmx, debounced;
+        the answer goes under the field, reports/listing_check.html)."""
+        self.checks_listing = True
+        self.fields["listing_url"].widget.attrs.update(
+            {
+                "hx-get": reverse("reports:listing_check"),
+                "hx-trigger": "load, input changed delay:400ms, change",
+                "hx-target": "#listing-check",
+                "hx-sync": "this:replace",
+                "aria-describedby": "listing-check",
+            }
+        )
 
     def staged_items(self):
         return [(row, staging.token(row)) for row in self.staged]
@@ -286,3 +302,18 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == Outcome.OTHER and not data["note"]:
             self.add_error("note", _("Describe the outcome."))
         return data
+
+
+class MergeForm(forms.Form):
+    """The other report of the same listing, by its reference (reports.services.merge)."""
+
+    other = forms.RegexField(
+        label=_("Reference of the other report"),
+        regex=r"^[A-Za-z0-9-]{1,20}$",
+        max_length=20,
+        error_messages={"invalid": _("Enter a report reference such as CS-0A1B2C3D4E.")},
+        widget=forms.TextInput(attrs={"placeholder": "CS-", "autocomplete": "off"}),
+    )
+
+    def clean_other(self):
+        return self.cleaned_data["other"].strip().upper()

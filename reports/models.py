@@ -193,6 +193,7 @@ class Report(models.Model):
     # The listing, as the volunteer saw it.
     listing_url = models.URLField(_("listing URL"), max_length=2000)
     normalized_url = models.CharField(max_length=2000, db_index=True, editable=False)
+    listing_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     domain = models.CharField(_("platform domain"), max_length=253, db_index=True, editable=False)
     company = models.ForeignKey(
         MemberCompany, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
@@ -260,8 +261,7 @@ class Report(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["company", "status", "forwarded_at"]),
             models.Index(fields=["volunteer", "submitted_at"]),
-            # Partial indexes for the hot lists (docs/benchmarks.md): the review queue, a
-            # company's forwarded reports, the non-member reports waiting on the overview.
+            # Partial indexes (docs/benchmarks.md): queue, company feed, non-members waiting.
             models.Index(
                 fields=["submitted_at", "id"],
                 condition=models.Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW]),

@@ -62,6 +62,12 @@ RULES: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
         EVERYONE,
         EVERYONE,
     ),
+    events.MERGED: (_("An expert merged the report into another report."), REVIEW_SIDE, ADMINS),
+    events.MERGE_KEPT: (
+        _("An expert merged another report of the same listing into this report."),
+        REVIEW_SIDE,
+        ADMINS,
+    ),
     "delivery.sent": (_("The report was delivered to the platform's team."), COMPANY_SIDE, ADMINS),
     "delivery.dead": (
         _("Delivery to the platform's team failed after every retry."),
@@ -101,6 +107,11 @@ DUPLICATE_SENTENCE = _(
     "earlier report."
 )
 OTHER_SENTENCE = _("Other activity.")
+# Merges name the other report (its reference only: never its volunteer).
+MERGED_SENTENCES = {
+    events.MERGED: (_("Merged into %(ref)s."), "merged_into"),
+    events.MERGE_KEPT: (_("%(ref)s was merged into this report."), "merged"),
+}
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,10 @@ def timeline_for(report: Report, viewer: User) -> list[TimelineEntry]:
         sentence, _seen_by, read_by = RULES.get(event.action, (OTHER_SENTENCE, ADMINS, ADMINS))
         if event.action == events.SUBMITTED and event.to_state == ReportStatus.DUPLICATE:
             sentence = DUPLICATE_SENTENCE
+        if event.action in MERGED_SENTENCES:
+            template, key = MERGED_SENTENCES[event.action]
+            if (event.data or {}).get(key):
+                sentence = template % {"ref": event.data[key]}
         entries.append(
             TimelineEntry(
                 at=event.created_at,

@@ -3,7 +3,9 @@
 Two volunteers who flag the same listing rarely paste the same string: hosts differ in case,
 links carry tracking parameters and fragments. The normalised form is what duplicates are
 detected on, and its registrable domain (public-suffix aware, from tldextract's bundled
-snapshot — no network) is what routes a report to a member company.
+snapshot — no network) is what routes a report to a member company. Its listing key (the
+platform's own listing id, reports.listing_ids) recognises one listing behind different URL
+shapes: duplicates are found on the key when there is one, else on the normalised URL.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import tldextract
 from django.utils.translation import gettext as _
 
 from spotter.errors import InvalidInput
+
+from .listing_ids import listing_key
 
 MAX_URL_LENGTH = 2000
 
@@ -68,6 +72,7 @@ class NormalizedURL:
     url: str
     host: str
     registrable_domain: str
+    listing_key: str = ""  # "ebay:123456789012", or "" when no rule knows the URL
 
 
 def _is_tracking(name: str) -> bool:
@@ -121,4 +126,9 @@ def normalize_listing_url(raw: str) -> NormalizedURL:
         )
     )
     normalized = urlunsplit((scheme, netloc, path, query, ""))
-    return NormalizedURL(url=normalized, host=host, registrable_domain=registrable)
+    return NormalizedURL(
+        url=normalized,
+        host=host,
+        registrable_domain=registrable,
+        listing_key=listing_key(normalized),
+    )

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import common, company, expert, ops, overview, package, volunteer
+from .views import common, company, expert, merge, ops, overview, package, volunteer
 
 app_name = "reports"
 
 urlpatterns = [
     path("reports/new/", volunteer.submit, name="submit"),
     path("reports/mine/", volunteer.my_reports, name="mine"),
+    path("reports/listing-check/", volunteer.listing_check, name="listing_check"),
     path("reports/staged/<id:staged_id>/", volunteer.staged_upload, name="staged_upload"),
     path("reports/<ref:reference>/", common.detail, name="detail"),
     path("reports/<ref:reference>/edit/", volunteer.resubmit, name="resubmit"),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("review/<ref:reference>/confirm/", expert.confirm, name="confirm"),
     path("review/<ref:reference>/reject/", expert.reject, name="reject"),
     path("review/<ref:reference>/needs-info/", expert.needs_info, name="needs_info"),
+    path("review/<ref:reference>/merge/", merge.merge, name="merge"),
     path("company/reports/", company.portal, name="portal"),
     path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
     path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),

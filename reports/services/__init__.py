@@ -11,6 +11,7 @@ Celery tasks all call these, through this package: ``from reports import service
 """
 
 from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
+from .merge import merge_order, merge_reports
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
 from .submission import (
     LISTING_FIELDS,
@@ -33,6 +34,8 @@ __all__ = [
     "correct_outcome",
     "ensure_can_submit",
     "forward_report",
+    "merge_order",
+    "merge_reports",
     "record_outcome",
     "reject_report",
     "release_report",

@@ -14,16 +14,10 @@ from django.utils.translation import ngettext
 from spotter.errors import InvalidState, LimitReached, NotAllowed
 from spotter.models import Role, User
 
-from .. import actions, events, gates, limits
+from .. import actions, events, gates, limits, listings
 from ..evidence import ProcessedImage
-from ..models import (
-    OPEN_STATUSES,
-    Evidence,
-    MemberCompany,
-    PlatformDomain,
-    Report,
-    ReportStatus,
-)
+from ..listings import company_for_domain
+from ..models import Evidence, Report, ReportStatus
 from ..urlnorm import normalize_listing_url
 from ..validation import LISTING_FIELDS, ListingDetails
 
@@ -43,20 +37,12 @@ def submission_limit_reached(retry_after: int) -> LimitReached:
     )
 
 
-def company_for_domain(registrable_domain: str) -> MemberCompany | None:
-    link = (
-        PlatformDomain.objects.select_related("company")
-        .filter(domain=registrable_domain, company__is_active=True)
-        .first()
-    )
-    return link.company if link else None
-
-
-def _lock_url(normalized_url: str) -> None:
-    """Serialise submissions of one URL so two of them cannot both become the 'original'."""
+def _lock_listing(name: str) -> None:
+    """Serialise submissions of one listing (its key, else its normalised URL) so two of them
+    cannot both become the 'original'."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [normalized_url])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
     # SQLite: transactions are IMMEDIATE (see settings), so writers are already serialised.
 
 
@@ -126,16 +112,13 @@ def submit_report(
     if retry_after is not None:
         raise submission_limit_reached(retry_after)
     with transaction.atomic():
-        _lock_url(normalized.url)
-        original = (
-            Report.objects.filter(normalized_url=normalized.url, status__in=OPEN_STATUSES)
-            .order_by("submitted_at")
-            .first()
-        )
+        _lock_listing(listings.lock_name(normalized))
+        original = listings.open_report_of_listing(normalized)
         report = Report(
             volunteer=volunteer,
             listing_url=details.listing_url.strip(),
             normalized_url=normalized.url,
+            listing_key=normalized.listing_key,
             domain=normalized.registrable_domain,
             company=company_for_domain(normalized.registrable_domain),
             species_reported=details.species,

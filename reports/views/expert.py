@@ -10,11 +10,11 @@ from spotter.errors import SpotterError
 from spotter.models import Role
 
 from .. import selectors, services
-from ..actions import allowed_actions
-from ..forms import ConfirmForm, NeedsInfoForm, RejectForm
+from ..actions import MERGE, allowed_actions
+from ..forms import ConfirmForm, MergeForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
 from ..panels import render_review_panels
-from ..permissions import access_report
+from ..permissions import access_report, visible_reports
 from ..timeline import timeline_for
 from .common import label_rows, reference_url_prefix
 from .confirmation import confirmation_page, confirmed
@@ -44,6 +44,7 @@ def queue(request):
 @role_required(Role.EXPERT)
 def review(request, reference):
     report = access_report(request.user, reference)
+    actions = allowed_actions(report, request.user)
     return render(
         request,
         "reports/review.html",
@@ -54,7 +55,13 @@ def review(request, reference):
             "confirm_form": ConfirmForm(),
             "reject_form": RejectForm(),
             "needs_info_form": NeedsInfoForm(),
-            "actions": allowed_actions(report, request.user),
+            # The decision buttons; merging has its own card.
+            "actions": actions - {MERGE},
+            "may_merge": MERGE in actions,
+            "merge_form": MergeForm(),
+            "duplicates": visible_reports(request.user, report.duplicates.all()).only(
+                "reference", "status"
+            ),
             "panels": render_review_panels(report, request.user),
         },
     )

@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from spotter.decorators import role_required
 from spotter.errors import LimitReached, NotAllowed, SpotterError
 from spotter.models import Role
 
-from .. import selectors, services, staging
+from .. import limits, listings, selectors, services, staging
+from .. import validation as rules
 from ..actions import RESUBMIT, allowed_actions
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus, StagedUpload
@@ -91,6 +92,26 @@ def submit(request):
             request.user, getattr(form, "processed_images", []), getattr(form, "image_names", [])
         )
     return render(request, "reports/submit.html", {"form": form})
+
+
+# Checks while typing (debounced by the page): generous for a person, a brake for a script
+# probing which listings the programme knows.
+LISTING_CHECKS_PER_MINUTE = 60
+
+
+@require_GET
+@role_required(Role.VOLUNTEER)
+def listing_check(request):
+    """The htmx fragment under the submit form's URL field: is this listing already reported,
+    and which member company hosts it (reports.listings.check_listing decides what may be
+    said)."""
+    url = request.GET.get("listing_url", "")[: rules.MAX_LENGTH["listing_url"]]
+    if limits.hit("listing_check", request.user.pk, limit=LISTING_CHECKS_PER_MINUTE, period=60):
+        return HttpResponse(status=429)  # htmx keeps the last answer on the page
+    check = listings.check_listing(request.user, url) if url.strip() else None
+    response = render(request, "reports/listing_check.html", {"check": check})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @role_required(Role.VOLUNTEER)

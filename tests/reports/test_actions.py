@@ -35,18 +35,20 @@ BUTTON_URLS = {
     actions.ACKNOWLEDGE: "reports:acknowledge",
     actions.OUTCOME: "reports:outcome",
     actions.CORRECT_OUTCOME: "reports:correct_outcome",
+    actions.MERGE: "reports:merge",
 }
 # The actions each role's report page offers (volunteers and admins: detail; experts: review;
 # company staff: the notice page).
 PAGE_ACTIONS = {
     Role.VOLUNTEER: {actions.WITHDRAW, actions.RESUBMIT},
-    Role.ADMIN: {actions.WITHDRAW, actions.RESUBMIT},
+    Role.ADMIN: {actions.WITHDRAW, actions.RESUBMIT, actions.MERGE},
     Role.EXPERT: {
         actions.CLAIM,
         actions.RELEASE,
         actions.CONFIRM,
         actions.REJECT,
         actions.NEEDS_INFO,
+        actions.MERGE,
     },
     Role.COMPANY_STAFF: {actions.ACKNOWLEDGE, actions.OUTCOME, actions.CORRECT_OUTCOME},
 }
@@ -150,6 +152,10 @@ def call(action: str, report: Report, user):
             return services.correct_outcome(
                 report=report, staff=user, outcome=Outcome.NO_VIOLATION, note="Seller warned."
             )
+        case actions.MERGE:
+            # Another report of the listing, as merge_order would keep ``report``.
+            partner = factories.make_report()
+            return services.merge_reports(keep=report, absorb=partner, actor=user)
     raise AssertionError(action)
 
 
@@ -203,6 +209,7 @@ def test_the_buttons_are_found_on_each_page(client_for, cast):
         actions.CONFIRM,
         actions.REJECT,
         actions.NEEDS_INFO,
+        actions.MERGE,
     }
     report = put_in(report, ReportStatus.FORWARDED, cast["claimant"])
     page = client_for(cast["staff"]).get(reverse("reports:company_detail", args=[report.reference]))

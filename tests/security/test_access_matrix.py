@@ -141,6 +141,7 @@ EXPECTED: dict[str, Rule] = {
     # --- reports: volunteer ----------------------------------------------------------------
     "reports:submit": page("volunteer other_volunteer"),
     "reports:mine": page("volunteer other_volunteer"),
+    "reports:listing_check": page("volunteer other_volunteer"),  # htmx fragment, empty here
     "reports:staged_upload": page("volunteer", other_volunteer=404),  # the owner's only
     "reports:resubmit": page("volunteer", ok=302),  # R is not waiting for info: back to detail
     "reports:withdraw": post("volunteer"),
@@ -161,6 +162,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:confirm": post("expert"),
     "reports:reject": post("expert"),
     "reports:needs_info": post("expert"),
+    "reports:merge": page("expert admin"),  # GET: the form; POST with confirm=yes merges
     # --- reports: company ------------------------------------------------------------------
     "reports:portal": page("staff other_staff"),
     "reports:company_detail": page("staff", other_staff=404),
