@@ -233,7 +233,7 @@ def test_role_of_signup_is_always_volunteer(client, mailoutbox):
             "password2": "a-long-enough-pass-42",
             "role": Role.ADMIN,
             "display_name": "New",
-            "country": "us",
+            "country": "US",
         },
     )
     assert response.status_code == 302
