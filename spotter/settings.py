@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "keywords",
     "api",
     "quality",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,7 +208,10 @@ OPS_STUCK_DELIVERY_SECONDS = envint(
 )
 OPS_CHECK_SECONDS = envint("OPS_CHECK_SECONDS", 120)
 CELERY_BEAT_SCHEDULE = {
-    # Published by beat (beat's heartbeat), run by a worker (the worker's): forwarding/alerts.py.
+    "notifications-daily": {
+        "task": "notifications.tasks.send_daily",
+        "schedule": timedelta(days=1),
+    },
     "heartbeat": {
         "task": "reports.tasks.heartbeat",
         "schedule": timedelta(minutes=1),

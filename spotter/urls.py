@@ -27,5 +27,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("quality.urls")),
     path("", include("keywords.urls")),
+    path("", include("notifications.urls")),
     path("", include("reports.urls")),
 ]
