@@ -8,8 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at module level: models are not loaded before ready().
-        from . import health, notifications, privacy
+        from . import health, privacy
 
-        notifications.connect()
         privacy.register()
         health.register()  # worker and beat checks of /healthz (spotter/health.py)

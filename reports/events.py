@@ -3,7 +3,7 @@
 Every transition in ``reports.services`` ends with :func:`report_transition`, inside its
 transaction. It appends the audit event and sends ``report_changed``; everything else that
 reacts to a report's change (second-review sampling and counters in ``quality``, the
-volunteer's email in ``reports.notifications``) is a receiver connected in an
+notifications in the ``notifications`` app) is a receiver connected in an
 ``AppConfig.ready()``. Receivers run inside the transaction, so what they write commits or rolls
 back with the change; a receiver with an outside effect (an email, a task) registers its own
 ``transaction.on_commit``. Higher apps subscribe here, so reports never imports them.

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sellers",
     "api",
     "quality",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -179,10 +180,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers and beat log through LOGGING below (JSON lines with the task id), not Celery's format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The outbox (reports/forwarding/): retries back off exponentially with jitter from the base
-# delay up to the cap (1 min, 2, 4 … 24 h: 17–34 h in all over 12 attempts), driven by the
-# sweep; an attempt holds its row for the lease; a queued task lost with Redis or a dead worker
-# is queued again after the re-queue delay. Tests shorten all of these.
+# The outbox (reports/forwarding/, docs/forwarding.md): exponential backoff with jitter from the
+# base delay to the cap (1 min … 24 h; 17–34 h over 12 attempts); an attempt holds its row for
+# the lease; a task lost with Redis or a dead worker is queued again after the re-queue delay.
 OUTBOX_BASE_DELAY_SECONDS = envint("OUTBOX_BASE_DELAY_SECONDS", 60)
 OUTBOX_MAX_DELAY_SECONDS = envint("OUTBOX_MAX_DELAY_SECONDS", 24 * 3600)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)
@@ -207,8 +207,9 @@ OPS_STUCK_DELIVERY_SECONDS = envint(
     "OPS_STUCK_DELIVERY_SECONDS", OUTBOX_LEASE_SECONDS + OUTBOX_REQUEUE_SECONDS
 )
 OPS_CHECK_SECONDS = envint("OPS_CHECK_SECONDS", 120)
+DAY = timedelta(days=1)
 CELERY_BEAT_SCHEDULE = {
-    # Published by beat (beat's heartbeat), run by a worker (the worker's): forwarding/alerts.py.
+    "notifications-daily": {"task": "notifications.tasks.send_daily", "schedule": DAY},
     "heartbeat": {
         "task": "reports.tasks.heartbeat",
         "schedule": timedelta(minutes=1),
@@ -238,10 +239,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
     },
     "check-slas": {"task": "reports.tasks.check_slas", "schedule": timedelta(minutes=15)},
-    "purge-rejected-originals": {
-        "task": "reports.tasks.purge_rejected_originals",
-        "schedule": timedelta(hours=24),
-    },
+    "purge-rejected-originals": {"task": "reports.tasks.purge_rejected_originals", "schedule": DAY},
     # Plans yesterday's digests (once per company and day) and retries unsent ones.
     "send-digests": {"task": "reports.tasks.send_digests", "schedule": timedelta(minutes=30)},
 }

@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("quality.urls")),
     path("", include("keywords.urls")),
     path("", include("sellers.urls")),
+    path("", include("notifications.urls")),
     path("", include("reports.urls")),
 ]

@@ -16,7 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first: an app may import any app to its left, never one to its right.
-LAYERS = ["spotter", "reports", "training", "keywords", "sellers", "quality", "api"]
+LAYERS = [
+    "spotter",
+    "reports",
+    "training",
+    "keywords",
+    "sellers",
+    "quality",
+    "notifications",
+    "api",
+]
 RANK = {app: i for i, app in enumerate(LAYERS)}
 
 # Modules of the project package that wire the apps together (they sit above every app).

@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from notifications.models import Notification
 from reports import services as report_services
 from reports.models import Channel, Delivery, Report
 from reports.notices import evidence_link
@@ -105,6 +106,14 @@ EXPECTED: dict[str, Rule] = {
     "home": everyone(ok=200, signed_in=302),
     "healthz": everyone(ok={200, 503}),  # load balancers: no login; 503 names a failing check
     "profile": page(" ".join(LOGGED_IN)),
+    # --- notifications: everyone signed in has their own; another's id is a 404 -------------
+    "notifications:list": page(" ".join(LOGGED_IN)),
+    "notifications:count": page(" ".join(LOGGED_IN)),
+    "notifications:preferences": page(" ".join(LOGGED_IN)),
+    "notifications:mark_all_read": post(" ".join(LOGGED_IN)),
+    "notifications:open": page(
+        "", volunteer=302, **{r: 404 for r in LOGGED_IN if r != "volunteer"}
+    ),
     "data_export": page(" ".join(LOGGED_IN)),
     "close_account": page("volunteer other_volunteer"),
     "set_language": everyone(ok={302, 204}),
@@ -282,6 +291,11 @@ PARAMS = {
     "token": lambda w: evidence_link(w.values["evidence"].pk).rsplit("/e/", 1)[1].strip("/"),
     "delivery_id": lambda w: w.values["delivery"].pk,
     "attempt_id": lambda w: w.values["attempt"].pk,
+    "notification_id": lambda w: (
+        Notification.objects.get_or_create(
+            user=w.volunteer, kind="report_confirmed", report=w.report
+        )[0].pk
+    ),
     "slug": lambda w: w.values["module"].slug,
     "order": lambda w: 1,
     "pseudonym": lambda w: w.volunteer.pseudonym,

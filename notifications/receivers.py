@@ -1,0 +1,76 @@
+"""Who is told what when a report changes: receivers of ``reports.events.report_changed``."""
+
+from __future__ import annotations
+
+from reports import events
+from reports.models import ReportStatus
+from spotter.models import AuditEvent, User
+
+from .models import Kind
+from .services import notify
+
+
+def _expert_who_asked(report) -> User | None:
+    event = (
+        AuditEvent.objects.filter(
+            object_type="report", object_id=str(report.pk), action=events.NEEDS_INFO
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    return event.actor if event else None
+
+
+def on_report_changed(sender, *, report, action, to_state="", data=None, **kwargs) -> None:
+    volunteer = report.volunteer
+    if action == events.CONFIRMED:
+        notify(
+            user=volunteer,
+            kind=Kind.REPORT_CONFIRMED,
+            report=report,
+            data={"note": report.expert_note},
+        )
+    elif action == events.REJECTED:
+        notify(
+            user=volunteer,
+            kind=Kind.REPORT_REJECTED,
+            report=report,
+            data={"reason": report.rejection_reason, "note": report.expert_note},
+        )
+    elif action == events.NEEDS_INFO:
+        notify(
+            user=volunteer,
+            kind=Kind.REPORT_NEEDS_INFO,
+            report=report,
+            data={"message": report.info_request},
+        )
+    elif action == events.SUBMITTED and to_state == ReportStatus.DUPLICATE:
+        original = report.duplicate_of.reference if report.duplicate_of_id else ""
+        notify(
+            user=volunteer, kind=Kind.REPORT_DUPLICATE, report=report, data={"original": original}
+        )
+    elif action == events.OUTCOME:
+        notify(
+            user=volunteer,
+            kind=Kind.REPORT_OUTCOME,
+            report=report,
+            data={"outcome": report.outcome},
+        )
+    elif action == events.RESUBMITTED:
+        notify(
+            user=_expert_who_asked(report),
+            kind=Kind.REPORT_RESUBMITTED,
+            report=report,
+            data={
+                "changed": list((data or {}).get("changed", [])),
+                "screenshots_added": (data or {}).get("screenshots_added", 0),
+            },
+        )
+    elif action == events.FORWARDED and report.company_id:
+        for staff in User.objects.filter(company_id=report.company_id, is_active=True):
+            notify(user=staff, kind=Kind.NEW_NOTICE, report=report, dedupe_key=report.reference)
+
+
+def connect() -> None:
+    events.report_changed.connect(on_report_changed, dispatch_uid="notifications.report_changed")
