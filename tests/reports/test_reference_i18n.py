@@ -243,3 +243,16 @@ def test_localized_pages_add_no_queries(
     with django_assert_max_num_queries(12):
         text = _page(client, reverse("reports:mine"), "zh-hans")
     assert "马来穿山甲" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_outcomes_rejection_reasons_and_cites_words_are_translated(lang):
+    from reports.models import CITES_PLAIN_WORDS, CitesAppendix, Outcome, RejectionReason, Verdict
+
+    labels = [*Outcome.choices, *RejectionReason.choices, *Verdict.choices, *CitesAppendix.choices]
+    words = list(CITES_PLAIN_WORDS.values())
+    english = [str(label) for _value, label in labels] + [str(text) for text in words]
+    with translation.override(lang):
+        translated = [str(label) for _value, label in labels] + [str(text) for text in words]
+    untranslated = [en for en, tr in zip(english, translated, strict=True) if en == tr]
+    assert not untranslated
