@@ -106,7 +106,8 @@ class Species(models.Model):
 
 
 def species_sort_key(species: Species, language: str | None = None) -> tuple:
-    """Catalogue order in ``language``: by group, then by the common name readers see."""
+    """Catalogue order in ``language``: by group, then by the common name readers see (Chinese
+    names by code point, which for CJK ideographs is radical-then-stroke dictionary order)."""
     return (species.group.order, species.common_name(language).casefold(), species.scientific_name)
 
 

@@ -251,7 +251,8 @@ def test_outcomes_rejection_reasons_and_cites_words_are_translated(lang):
 
     labels = [*Outcome.choices, *RejectionReason.choices, *Verdict.choices, *CitesAppendix.choices]
     words = list(CITES_PLAIN_WORDS.values())
-    english = [str(label) for _value, label in labels] + [str(text) for text in words]
+    with translation.override("en"):
+        english = [str(label) for _value, label in labels] + [str(text) for text in words]
     with translation.override(lang):
         translated = [str(label) for _value, label in labels] + [str(text) for text in words]
     untranslated = [en for en, tr in zip(english, translated, strict=True) if en == tr]
