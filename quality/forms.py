@@ -48,7 +48,7 @@ class DashboardFilterForm(forms.Form):
         self.today = today or timezone.now().date()
         self.groups = {g.slug: g for g in groups}
         self.fields["group"].choices = [("", _("All species groups"))] + [
-            (g.slug, g.name) for g in groups
+            (g.slug, str(g)) for g in groups
         ]
         self.fixed_company = companies is None
         if companies is None:

@@ -134,9 +134,7 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
     weekly, monthly = trend(data, "w"), trend(data, "m")
     group_rows = breakdown(data, "group")
     company_rows = breakdown(data, "company")
-    group_names = {
-        str(pk): str(name) for pk, name in SpeciesGroup.objects.values_list("pk", "name")
-    }
+    group_names = {str(group.pk): str(group) for group in SpeciesGroup.objects.all()}
     group_names["0"] = _("No species chosen")
     company_ids = [
         int(value) for value, _estimate in company_rows if value.isdigit() and value != "0"

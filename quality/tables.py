@@ -12,6 +12,8 @@ from typing import NamedTuple
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from reports.catalogue import language_suffix
+
 # Where a report is now, as the dashboards name it (the charts' legends, the tables' columns).
 STATE_LABELS = {
     "pending": _("Awaiting decision"),
@@ -26,9 +28,10 @@ STATE_LABELS = {
     "duplicate": _("Duplicate"),
 }
 
-# The CSV files keep the machine names below (stable for scripts and spreadsheets); the page
-# shows these words instead. One list for every dashboard table, so a name reads the same
-# everywhere. A name missing here is shown as is (the names passed already translated).
+# The page shows these words for the column names below; so does a CSV downloaded in French or
+# Chinese, while an English CSV keeps the machine names (stable for scripts and spreadsheets).
+# One list for every dashboard table, so a name reads the same everywhere. A name missing here
+# is shown as is (the names passed already translated).
 COLUMN_LABELS = {
     **STATE_LABELS,
     "figure": _("Figure"),
@@ -116,6 +119,11 @@ class Column:
         """The page's header for the column."""
         return str(COLUMN_LABELS.get(self.label, self.label))
 
+    @property
+    def csv_heading(self) -> str:
+        """The CSV header: the machine name in English, the page's words in other languages."""
+        return self.label if language_suffix() == "en" else self.heading
+
 
 class DisplayRow(NamedTuple):
     """A row as the page shows it: its label, then the figures (right-aligned)."""
@@ -148,11 +156,13 @@ class Table:
     def csv_response(self, filename: str) -> HttpResponse:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([c.label for c in self.columns])
+        writer.writerow([c.csv_heading for c in self.columns])
+        in_words = language_suffix() != "en"  # the same rule as the headers
         for row in self.rows:
-            writer.writerow(
-                [_csv(c.kind, v) for c, v in zip(self.columns, _flatten(row), strict=True)]
-            )
+            cells = [_csv(c.kind, v) for c, v in zip(self.columns, _flatten(row), strict=True)]
+            if in_words:
+                cells[0] = _csv("text", str(self.row_labels.get(cells[0], cells[0])))
+            writer.writerow(cells)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

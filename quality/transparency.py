@@ -130,7 +130,7 @@ def build_report(year: int) -> TransparencyReport:
         .order_by()
     )
     companies = dict(MemberCompany.objects.values_list("pk", "name"))
-    products = dict(ProductType.objects.values_list("pk", "name"))
+    products = {product.pk: str(product) for product in ProductType.objects.all()}
     total = Line("all")
     by_company: dict[int, Line] = {}
     by_product: dict[int, Line] = {}

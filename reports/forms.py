@@ -9,6 +9,7 @@ from spotter.text import clean_text
 
 from . import staging
 from . import validation as rules
+from .catalogue import species_sort_key
 from .evidence import process_uploads
 from .models import Outcome, ProductType, RejectionReason, Species
 from .validation import LANGUAGE_CHOICES, LISTING_FIELDS, ListingDetails
@@ -35,13 +36,14 @@ class ScreenshotsField(forms.FileField):
 
 
 def species_choices():
+    """The catalogue as grouped options in the active language: groups in their order,
+    species by the common name the reader sees (then the scientific name)."""
     choices = []
     current_group = None
     group_name = ""
     group_items: list[tuple[str, str]] = []
-    for species in Species.objects.select_related("group").order_by(
-        "group__order", "common_name_en"
-    ):
+    catalogue = sorted(Species.objects.select_related("group"), key=species_sort_key)
+    for species in catalogue:
         if species.group_id != current_group:
             if group_items:
                 choices.append((group_name, group_items))
@@ -49,7 +51,7 @@ def species_choices():
             group_name = str(species.group)
             group_items = []
         group_items.append(
-            (str(species.pk), f"{species.common_name_en} — {species.scientific_name}")
+            (str(species.pk), f"{species.common_name()} — {species.scientific_name}")
         )
     if group_items:
         choices.append((group_name, group_items))

@@ -9,77 +9,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class CitesAppendix(models.TextChoices):
-    I = "I", _("Appendix I")  # noqa: E741
-    II = "II", _("Appendix II")
-    III = "III", _("Appendix III")
-
-
-CITES_PLAIN_WORDS = {
-    "I": _(
-        "CITES Appendix I: threatened with extinction. International commercial trade in the "
-        "animal or any part or product of it is prohibited."
-    ),
-    "II": _(
-        "CITES Appendix II: trade is allowed only with export permits showing it is legal and "
-        "not detrimental to the species' survival; most online sales have no such permit."
-    ),
-    "III": _(
-        "CITES Appendix III: protected in at least one country, which asked for help "
-        "controlling trade; exports need permits or certificates of origin."
-    ),
-}
-
-
-class SpeciesGroup(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("species group")
-
-    def __str__(self) -> str:
-        return str(self.name)
-
-
-class Species(models.Model):
-    scientific_name = models.CharField(_("scientific name"), max_length=120, unique=True)
-    common_name_en = models.CharField(_("common name (English)"), max_length=120)
-    common_name_zh = models.CharField(_("common name (Chinese)"), max_length=120, blank=True)
-    common_name_fr = models.CharField(_("common name (French)"), max_length=120, blank=True)
-    group = models.ForeignKey(SpeciesGroup, on_delete=models.PROTECT, related_name="species")
-    cites_appendix = models.CharField(
-        _("CITES appendix"), max_length=3, choices=CitesAppendix.choices
-    )
-    cites_note = models.TextField(_("CITES note"), blank=True)
-
-    class Meta:
-        ordering = ["group__order", "common_name_en"]
-        verbose_name = _("species")
-        verbose_name_plural = _("species")
-
-    def __str__(self) -> str:
-        return f"{self.common_name_en} ({self.scientific_name})"
-
-    @property
-    def cites_plain_words(self) -> str:
-        return str(CITES_PLAIN_WORDS[self.cites_appendix])
-
-
-class ProductType(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order"]
-        verbose_name = _("product type")
-
-    def __str__(self) -> str:
-        return str(self.name)
+# The reference catalogue with its names in each interface language: reports/catalogue.py.
+from .catalogue import (  # noqa: F401 (re-exported: every importer uses reports.models)
+    CITES_PLAIN_WORDS,
+    CitesAppendix,
+    ProductType,
+    Species,
+    SpeciesGroup,
+)
 
 
 class MemberCompany(models.Model):

@@ -48,7 +48,7 @@ def prohibition_explanation(report: Report) -> str:
         "Framework, adopted by every member company, prohibits on member platforms. A wildlife "
         "expert of the programme verified the listing against the evidence below."
     ) % {
-        "common": species.common_name_en,
+        "common": species.common_name(),
         "scientific": species.scientific_name,
         "appendix": species.get_cites_appendix_display(),
         "plain": species.cites_plain_words,

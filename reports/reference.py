@@ -1,4 +1,8 @@
-"""Loading the reference data shipped in reports/data/ (idempotent: safe to run repeatedly)."""
+"""Loading the reference data shipped in reports/data/ (idempotent: safe to run repeatedly).
+
+Species groups, product types and species carry their names (and the species their CITES
+notes) in English, French and Simplified Chinese; tests/reports/test_reference_i18n.py checks
+that every row of the data files has all three."""
 
 from __future__ import annotations
 
@@ -16,43 +20,29 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # (keywords: the starter library) loads its own reference data without reports importing it.
 reference_loaded = Signal()
 
-SPECIES_GROUPS = [
-    ("elephants", "Elephants (ivory)"),
-    ("pangolins", "Pangolins"),
-    ("marine-turtles", "Marine turtles"),
-    ("rhinos", "Rhinoceroses"),
-    ("big-cats", "Big cats"),
-    ("primates", "Live primates"),
-    ("birds", "Birds"),
-    ("reptiles", "Reptiles"),
-    ("tibetan-antelope", "Tibetan antelope"),
-    ("other", "Other species"),
-]
 
-PRODUCT_TYPES = [
-    ("live-animal", "Live animal"),
-    ("ivory-carving", "Ivory / carving"),
-    ("scales", "Scales"),
-    ("shell", "Shell / tortoiseshell"),
-    ("horn", "Horn"),
-    ("skin-fur", "Skin / fur"),
-    ("bone-teeth-claws", "Bone / teeth / claws"),
-    ("traditional-medicine", "Traditional medicine"),
-    ("feathers", "Feathers"),
-    ("other", "Other"),
-]
+def _read(name: str) -> list[dict]:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _names(row: dict) -> dict[str, str]:
+    """A group's or product type's name in the three interface languages."""
+    return {"name": row["name_en"], "name_fr": row["name_fr"], "name_zh": row["name_zh"]}
 
 
 @transaction.atomic
 def load_reference_data() -> dict[str, int]:
-    for order, (slug, name) in enumerate(SPECIES_GROUPS):
-        SpeciesGroup.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
-    for order, (slug, name) in enumerate(PRODUCT_TYPES):
-        ProductType.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
+    for order, row in enumerate(_read("species_groups.json")):
+        SpeciesGroup.objects.update_or_create(
+            slug=row["slug"], defaults={**_names(row), "order": order}
+        )
+    for order, row in enumerate(_read("product_types.json")):
+        ProductType.objects.update_or_create(
+            slug=row["slug"], defaults={**_names(row), "order": order}
+        )
     groups = {g.slug: g for g in SpeciesGroup.objects.all()}
 
-    species = json.loads((DATA_DIR / "species.json").read_text(encoding="utf-8"))
-    for row in species:
+    for row in _read("species.json"):
         Species.objects.update_or_create(
             scientific_name=row["scientific_name"],
             defaults={
@@ -62,11 +52,12 @@ def load_reference_data() -> dict[str, int]:
                 "group": groups[row["group"]],
                 "cites_appendix": row["cites_appendix"],
                 "cites_note": row.get("cites_note", ""),
+                "cites_note_fr": row.get("cites_note_fr", ""),
+                "cites_note_zh": row.get("cites_note_zh", ""),
             },
         )
 
-    companies = json.loads((DATA_DIR / "companies.json").read_text(encoding="utf-8"))
-    for row in companies:
+    for row in _read("companies.json"):
         company, created = MemberCompany.objects.get_or_create(
             slug=row["slug"],
             defaults={

@@ -237,7 +237,7 @@ def _practice_explanation(report: Report, handles: list[str]) -> str:
         text = _("Experts confirmed this real listing as prohibited.")
         if species is not None:
             text += " " + _("Species: %(species)s, CITES Appendix %(appendix)s.") % {
-                "species": species.common_name_en,
+                "species": species.common_name(),
                 "appendix": species.cites_appendix,
             }
     else:

@@ -8,7 +8,26 @@ from rest_framework import serializers
 from reports.models import MemberCompany, ProductType, Species, SpeciesGroup
 
 
+# Names follow the request's language (Accept-Language, or the signed-in user's interface
+# language), English where a translation is missing: reports.catalogue.
+def localized_name_field() -> serializers.CharField:
+    return serializers.CharField(
+        source="localized_name",
+        read_only=True,
+        help_text="Name in the request's language (Accept-Language: en, fr, zh-hans).",
+    )
+
+
+def common_name_field() -> serializers.CharField:
+    return serializers.CharField(
+        read_only=True,
+        help_text="Common name in the request's language (Accept-Language: en, fr, zh-hans).",
+    )
+
+
 class SpeciesGroupSerializer(serializers.ModelSerializer):
+    name = localized_name_field()
+
     class Meta:
         model = SpeciesGroup
         fields = ["slug", "name", "order"]
@@ -17,12 +36,19 @@ class SpeciesGroupSerializer(serializers.ModelSerializer):
 class SpeciesSerializer(serializers.ModelSerializer):
     group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     cites_plain_words = serializers.CharField(read_only=True)
+    common_name = common_name_field()
+    cites_note = serializers.CharField(
+        source="localized_cites_note",
+        read_only=True,
+        help_text="How the species is listed, in the request's language (may be empty).",
+    )
 
     class Meta:
         model = Species
         fields = [
             "id",
             "scientific_name",
+            "common_name",
             "common_name_en",
             "common_name_zh",
             "common_name_fr",
@@ -35,13 +61,23 @@ class SpeciesSerializer(serializers.ModelSerializer):
 
 class SpeciesBriefSerializer(serializers.ModelSerializer):
     group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    common_name = common_name_field()
 
     class Meta:
         model = Species
-        fields = ["id", "scientific_name", "common_name_en", "group", "cites_appendix"]
+        fields = [
+            "id",
+            "scientific_name",
+            "common_name",
+            "common_name_en",
+            "group",
+            "cites_appendix",
+        ]
 
 
 class ProductTypeSerializer(serializers.ModelSerializer):
+    name = localized_name_field()
+
     class Meta:
         model = ProductType
         fields = ["slug", "name", "order"]

@@ -45,7 +45,7 @@ def _sections(request, *, company: MemberCompany | None):
     filters = form.filters(company_id=company.pk if company else None)
     platforms = companies if company is None else [company]
     labels = Labels(
-        groups={g.pk: str(g.name) for g in groups},
+        groups={g.pk: str(g) for g in groups},
         companies={c.pk: c.name for c in platforms},
     )
     values = {
