@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0007_non_member_waiting_index"),
+        ("reports", "0008_listing_key"),
     ]
 
     operations = [
