@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from reports import events
+from reports.highlights import register_listing_highlighter
 from reports.panels import review_panels
 from reports.reference import reference_loaded
 
+from .highlight import highlight_listing
 from .loader import load_keywords
 from .matching import match_report
 from .models import ReportMatch
@@ -37,3 +39,4 @@ def connect() -> None:
     reference_loaded.connect(on_reference_loaded, dispatch_uid="keywords.load")
     if review_panel not in review_panels:
         review_panels.append(review_panel)
+    register_listing_highlighter(highlight_listing)

@@ -196,6 +196,8 @@ EXPECTED: dict[str, Rule] = {
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
     "keywords:feed_csv": page("expert staff other_staff admin"),
+    "keywords:suggest": post("volunteer other_volunteer"),  # htmx, while the form is typed
+    "api:keywords-feed": api("expert staff other_staff admin"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
