@@ -142,10 +142,12 @@ def mark_spans(text: str, spans: list[Span], *, linebreaks: bool = False) -> Saf
     return mark_safe("".join(out))  # noqa: S308 — every piece of text went through escape()
 
 
-def term_spans(text: str, matched: Iterable[str]) -> list[Span]:
-    """Every occurrence of each normalised term in ``text``, as spans of the original."""
+def term_spans(text: str, matched: Iterable[str], stored: Iterable[Span] = ()) -> list[Span]:
+    """The ``stored`` spans (ReportMatch start/end: the first occurrence of each term) and every
+    other occurrence of each normalised term in ``text``, as spans of the original."""
     normalized = normalize(text)
-    found: list[Span] = []
+    matched = list(matched)
+    found: list[Span] = [(start, end) for start, end in stored if normalized[start:end] in matched]
     for key in set(matched):
         start = normalized.find(key) if key else -1
         while start != -1:
@@ -182,7 +184,7 @@ def highlight_listing(report, field: str) -> SafeString | None:
     matches = [m for m in report_matches(report) if m.field == FIELD_OF[field]]
     if not text or not matches:
         return None
-    spans = term_spans(text, [m.matched_text for m in matches])
+    spans = term_spans(text, [m.matched_text for m in matches], [(m.start, m.end) for m in matches])
     if not spans:
         return None
     return mark_spans(text, spans, linebreaks=field == "text")

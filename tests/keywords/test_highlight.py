@@ -126,3 +126,18 @@ def test_volunteer_page_and_reports_without_matches_stay_plain(forwarded, client
     staff = factories.make_user(Role.COMPANY_STAFF, company=plain.company)
     html = client_for(staff).get(reverse("reports:company_detail", args=[plain.reference]))
     assert "vintage &lt;b&gt;teapot&lt;/b&gt;" in html.content.decode()
+
+
+@pytest.mark.django_db
+def test_stored_match_positions_map_to_the_original_spelling(forwarded):
+    from keywords.models import ReportMatch
+
+    match = ReportMatch.objects.get(report=forwarded, field="text", term__text="pangolin scales")
+    offsets = normalized_offsets(forwarded.listing_text)
+    start, end = offsets[match.start][0], offsets[match.end - 1][1]
+    assert forwarded.listing_text[start:end] == "P.A.N.G.O.L.I.N scales"
+    title = ReportMatch.objects.get(report=forwarded, field="title", term__text="象牙手镯")
+    offsets = normalized_offsets(forwarded.listing_title)
+    assert (
+        forwarded.listing_title[offsets[title.start][0] : offsets[title.end - 1][1]] == "象牙手镯"
+    )
