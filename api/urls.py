@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import web
 from .routers import ConverterRouter
-from .views import company, me, reference, reports, review
+from .views import company, keywords, me, reference, reports, review
 from .views.docs import DocsView, not_found
 
 app_name = "api"
@@ -22,6 +22,7 @@ v1 = [
     path("review/queue/", review.ReviewQueueView.as_view(), name="review-queue"),
     path("training/progress/", me.TrainingProgressView.as_view(), name="training-progress"),
     path("training/certification/", me.CertificationView.as_view(), name="certification"),
+    path("keywords/feed", keywords.KeywordFeedView.as_view(), name="keywords-feed"),
     path("stats/headline/", me.HeadlineView.as_view(), name="stats-headline"),
     path(
         "stats/volunteers/<ref:pseudonym>/accuracy/",

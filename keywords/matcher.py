@@ -62,6 +62,11 @@ def automaton() -> ahocorasick.Automaton | None:
         return _state["automaton"]
 
 
+def built_version() -> tuple | None:
+    """The library version the cached automaton was built for (call ``automaton()`` first)."""
+    return _state["version"]
+
+
 def scan(normalized_text: str, machine: ahocorasick.Automaton | None) -> list[Hit]:
     """Every occurrence of every term in already-normalised text."""
     if machine is None or not normalized_text:

@@ -21,6 +21,7 @@ matching, and the same rule applies to the terms so nothing is lost.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -68,9 +69,24 @@ def _join_separators(text: str) -> str:
     return "".join(out).strip()
 
 
-@lru_cache(maxsize=4096)
+# No key of OpenCC's t2s dictionaries contains an ASCII character, so no conversion spans one:
+# converting only the runs of non-ASCII text gives the same result as converting the whole text
+# (tests/keywords/test_normalize_matcher.py checks it), skips the pure-Python converter for
+# Latin text (most of its cost) and lets the per-run cache serve text typed a word at a time.
+_NON_ASCII_RUNS = re.compile(r"([^\x00-\x7f]+)")
+
+
+@lru_cache(maxsize=16384)
+def _convert_run(run: str) -> str:
+    return _converter.convert(run)
+
+
 def to_simplified(text: str) -> str:
-    return _converter.convert(text)
+    if text.isascii():
+        return text
+    parts = _NON_ASCII_RUNS.split(text)
+    parts[1::2] = [_convert_run(run) for run in parts[1::2]]
+    return "".join(parts)
 
 
 def normalize(text: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from reports import events
+from reports.highlights import register_listing_highlighter
 from reports.panels import review_panels
 from reports.reference import reference_loaded
 
+from .highlight import highlight_listing
 from .loader import load_keywords
 from .matching import match_report
 from .models import ReportMatch
@@ -46,3 +48,4 @@ def connect() -> None:
     for panel in (review_panel, propose_panel):
         if panel not in review_panels:
             review_panels.append(panel)
+    register_listing_highlighter(highlight_listing)

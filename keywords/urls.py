@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import suggest
 from .views import curation, feed, library, propose, transfer
 
 app_name = "keywords"
@@ -18,4 +19,5 @@ urlpatterns = [
     path("keywords/terms/<id:term_id>/retire/", curation.retire, name="retire"),
     path("keywords/terms/<id:term_id>/merge/", curation.merge, name="merge"),
     path("keywords/propose/<ref:reference>/", propose.propose, name="propose"),
+    path("keywords/suggest/", suggest.suggestions, name="suggest"),
 ]

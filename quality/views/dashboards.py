@@ -22,6 +22,7 @@ from ..dashboard import STATE_METRICS, Dashboard
 from ..facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
 from ..filters import form_query
 from ..forms import DashboardFilterForm, TransparencyForm
+from ..keyword_figures import keyword_figures
 from ..models import PeriodCount
 from ..rows import AccuracyCells, VolunteerRow
 from ..sections import ACCURACY_COLUMNS, COMPANY_TABLES, PROGRAMME_TABLES, Labels, Sections
@@ -85,6 +86,8 @@ def _render(request, *, company: MemberCompany | None):
         body = render_to_string(BODY_TEMPLATE, {**context, **_body(request, sections)}, request)
         cache.set(key, body, settings.DASHBOARD_FRAGMENT_SECONDS)
     context["body"] = body  # a SafeString (a rendered template), and still one from the cache
+    if company is None:
+        context["keywords"] = keyword_figures(dashboard.today)  # live, outside the cache
     return render(request, TEMPLATE, context)
 
 

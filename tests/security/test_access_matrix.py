@@ -224,6 +224,8 @@ EXPECTED: dict[str, Rule] = {
     "keywords:export": page("expert admin"),
     "keywords:import": page("admin"),
     "keywords:import_apply": post("admin"),
+    "keywords:suggest": post("volunteer other_volunteer"),  # htmx, while the form is typed
+    "api:keywords-feed": api("expert staff other_staff admin"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
