@@ -69,8 +69,8 @@ def test_chinese_volunteer_french_expert_and_company(live_server, page, tmp_path
 
     # 1. The volunteer chooses 中文 in the footer; the choice is kept on the profile.
     login(page, base, volunteer.email)
-    page.select_option("#lang", "zh-hans")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#lang", "zh-hans")  # app.js submits the form on change
     assert html_lang(page) == "zh-hans"
     volunteer.refresh_from_db()
     assert volunteer.language == "zh-hans"
