@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from spotter.errors import InvalidInput, SpotterError
@@ -286,3 +287,14 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == Outcome.OTHER and not data["note"]:
             self.add_error("note", _("Describe the outcome."))
         return data
+
+
+class CompanySettingsForm(forms.Form):
+    notice_language = forms.ChoiceField(
+        label=_("Notice language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Notices, escalations, daily digests and evidence packages we send your company are "
+            "written in this language."
+        ),
+    )

@@ -41,6 +41,7 @@ urlpatterns = [
     path("review/<ref:reference>/reject/", expert.reject, name="reject"),
     path("review/<ref:reference>/needs-info/", expert.needs_info, name="needs_info"),
     path("company/reports/", company.portal, name="portal"),
+    path("company/settings/", company.company_settings, name="company_settings"),
     path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
     path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
     path("company/reports/<ref:reference>/outcome/", company.outcome, name="outcome"),

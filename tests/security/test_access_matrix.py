@@ -163,6 +163,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:needs_info": post("expert"),
     # --- reports: company ------------------------------------------------------------------
     "reports:portal": page("staff other_staff"),
+    "reports:company_settings": page("staff other_staff"),
     "reports:company_detail": page("staff", other_staff=404),
     "reports:acknowledge": post("staff"),
     "reports:outcome": post("staff"),
