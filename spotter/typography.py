@@ -8,6 +8,7 @@ so the msgids stay free of punctuation and no translation has to repeat the rule
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 NO_BREAK_SPACE = "\u00a0"
@@ -32,3 +33,18 @@ def colon(language: str | None = None) -> str:
 def with_colon(label: object, language: str | None = None) -> str:
     """``label`` followed by the colon of ``language`` (e.g. for a label built in Python)."""
     return f"{label}{colon(language)}"
+
+
+def number(value: float | int, digits: int = 0) -> str:
+    """A figure in the active language: grouping and decimal mark (``1,234.5``, ``1 234,5``)."""
+    # number_format cuts the decimals it does not show; round first, as "%.0f" does.
+    return number_format(
+        round(value, digits), decimal_pos=digits, use_l10n=True, force_grouping=True
+    )
+
+
+def percent(value: float, digits: int = 0, language: str | None = None) -> str:
+    """``value`` (already × 100) as a percentage: ``95%``, French ``95 %`` (no-break space)."""
+    code = (language or get_language() or "").lower()
+    sign = NO_BREAK_SPACE + "%" if code.startswith("fr") else "%"
+    return number(value, digits) + sign
