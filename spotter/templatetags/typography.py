@@ -16,3 +16,11 @@ def colon() -> str:
 @register.simple_tag
 def punct(mark: str) -> str:
     return typography.punctuation(mark)
+
+
+@register.filter
+def percent(value) -> str:
+    """``{{ 80|percent }}``: "80%", French "80 %"; empty values stay empty."""
+    if value in (None, ""):
+        return ""
+    return typography.percent(value)
