@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from spotter.stats import interval_text, pct
+
 # viewBox widths: at a 390 px phone the chart is drawn about 310 px wide, so 400 units keep
 # 13-unit text at ~10 px; wider desktop cards scale it up to their CSS max-width.
 WIDTH = 400
@@ -253,7 +255,7 @@ def interval_dots(chart_id: str, title: str, desc: str, rows: Sequence[Interval]
     for tick in (0, 0.5, 0.9, 1):
         x = label_w + plot_w * tick
         # The lead-spotter bar (90%): a line without a label (it would collide).
-        label = Label(_at(x), _at(top - 8), f"{tick * 100:.0f}%") if tick != 0.9 else None
+        label = Label(_at(x), _at(top - 8), pct(tick)) if tick != 0.9 else None
         rules.append(VerticalRule(_at(x), label))
     marks = []
     for i, interval in enumerate(rows):
@@ -270,7 +272,7 @@ def interval_dots(chart_id: str, title: str, desc: str, rows: Sequence[Interval]
             _at(label_w + plot_w * interval.rate),
             f"{interval.label}: {_ci(interval)}, n={interval.n}",
         )
-        figure = f"{interval.rate * 100:.0f}% n={interval.n}"
+        figure = f"{pct(interval.rate)} n={interval.n}"
         marks.append(IntervalRow(label, dot, Label(_at(WIDTH - right + 6), _at(y + 4), figure)))
     frame = Frame(chart_id, title, desc, WIDTH, height)
     return IntervalChart(frame, top - 4, height - 4, rules, marks)
@@ -312,7 +314,7 @@ def trend_line(chart_id: str, title: str, desc: str, points: Sequence[Interval])
     rules = []
     for tick in (0, 0.5, 1):
         y = top + plot_h * (1 - tick)
-        rules.append(HorizontalRule(_at(y), Label(_at(left - 6), _at(y + 4), f"{tick * 100:.0f}%")))
+        rules.append(HorizontalRule(_at(y), Label(_at(left - 6), _at(y + 4), pct(tick))))
     count = max(1, len(points))
     step = plot_w / max(1, count - 1) if count > 1 else 0
 
@@ -355,6 +357,4 @@ def _clip(text: str, length: int) -> str:
 
 
 def _ci(interval: Interval) -> str:
-    return (
-        f"{interval.rate * 100:.0f}% (95% CI {interval.low * 100:.0f}–{interval.high * 100:.0f}%)"
-    )
+    return f"{pct(interval.rate)} ({interval_text(interval.low, interval.high)})"

@@ -6,11 +6,13 @@ from datetime import date
 from typing import NamedTuple
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from reports.models import MemberCompany, RejectionReason, Report, SpeciesGroup, Verdict
 from spotter.models import User
+from spotter.typography import with_colon
 
 from . import charts
 from .selectors import (
@@ -28,7 +30,7 @@ from .tables import Column, Table
 
 
 class TrendRow(NamedTuple):
-    period: str
+    period: date
     submitted: int
     decided: int
     accuracy: float | None
@@ -44,13 +46,14 @@ class VerdictRow(NamedTuple):
     verdict: str
     verdict_label: str
     reason: str  # the rejection reason and the expert's note, shortened
-    decided: str  # YYYY-MM-DD
+    decided: str  # the date in the reader's language
 
 
 def _intervals(points: list[TrendPoint], fmt: str) -> list[charts.Interval]:
+    """``fmt`` is a Django format name: the labels are in the reader's language."""
     return [
         charts.Interval(
-            point.start.strftime(fmt),
+            date_format(point.start, fmt),
             point.accuracy.rate,
             point.accuracy.low,
             point.accuracy.high,
@@ -60,12 +63,12 @@ def _intervals(points: list[TrendPoint], fmt: str) -> list[charts.Interval]:
     ]
 
 
-def _trend_table(name: str, title: str, points: list[TrendPoint], fmt: str) -> Table:
+def _trend_table(name: str, title: str, points: list[TrendPoint], kind: str) -> Table:
     table = Table(
         name,
         title,
         [
-            Column(_("Period"), "text"),
+            Column(_("Period"), kind),
             Column(_("Submitted")),
             Column(_("Decided")),
             Column(_("Accuracy"), "pct"),
@@ -77,7 +80,7 @@ def _trend_table(name: str, title: str, points: list[TrendPoint], fmt: str) -> T
         accuracy = point.accuracy
         table.rows.append(
             TrendRow(
-                point.start.strftime(fmt),
+                point.start,
                 point.submitted,
                 accuracy.decided,
                 accuracy.rate,
@@ -106,7 +109,9 @@ def verdicts_table(volunteer: User, limit: int = 50) -> list[VerdictRow]:
     def reason(code: str, note: str) -> str:
         note = Truncator(note).chars(80)
         if code:
-            return f"{reasons.get(code, code)}: {note}" if note else reasons.get(code, code)
+            return (
+                f"{with_colon(reasons.get(code, code))} {note}" if note else reasons.get(code, code)
+            )
         return note
 
     return [
@@ -117,7 +122,7 @@ def verdicts_table(volunteer: User, limit: int = 50) -> list[VerdictRow]:
             verdict,
             verdicts.get(verdict, verdict),
             reason(code, note),
-            decided_at.strftime("%Y-%m-%d") if decided_at else "",
+            date_format(decided_at, "SHORT_DATE_FORMAT") if decided_at else "",
         )
         for reference, title, verdict, code, note, decided_at in rows
     ]
@@ -152,8 +157,8 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
         "calibration": calibration(volunteer),
         "weekly": weekly,
         "monthly": monthly,
-        "weekly_table": _trend_table("my-weekly", _("My accuracy per week"), weekly, "%Y-%m-%d"),
-        "monthly_table": _trend_table("my-monthly", _("My accuracy per month"), monthly, "%Y-%m"),
+        "weekly_table": _trend_table("my-weekly", _("My accuracy per week"), weekly, "day"),
+        "monthly_table": _trend_table("my-monthly", _("My accuracy per month"), monthly, "month"),
         "weekly_chart": charts.trend_line(
             "chart-my-weekly",
             _("My accuracy per week"),
@@ -161,7 +166,7 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
                 "Share of the reports you submitted each week that experts confirmed, with the "
                 "confidence interval (95%) as a band."
             ),
-            _intervals(weekly, "%m-%d"),
+            _intervals(weekly, "MONTH_DAY_FORMAT"),
         ),
         "monthly_chart": charts.trend_line(
             "chart-my-monthly",
@@ -170,7 +175,7 @@ def personal_dashboard(volunteer: User, today: date | None = None) -> dict:
                 "Share of the reports you submitted each month that experts confirmed, with the "
                 "confidence interval (95%) as a band."
             ),
-            _intervals(monthly, "%Y-%m"),
+            _intervals(monthly, "YEAR_MONTH_FORMAT"),
         ),
         "groups": groups,
         "groups_chart": charts.interval_dots(

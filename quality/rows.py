@@ -4,6 +4,7 @@ CSV headers); a field that is a tuple or a dict spreads over several columns (se
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 from .stats import AccuracyEstimate
@@ -29,7 +30,7 @@ class Figure(NamedTuple):
 
 
 class PeriodRow(NamedTuple):
-    start: str  # ISO date of the week or month
+    start: date  # the first day of the week or month
     counts: dict[str, int]  # reports per state (where each one is now), in column order
     total: int
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.validation import LANGUAGE_CHOICES
+from spotter.stats import pct
 
 from . import charts
 from .dashboard import Dashboard, Group
@@ -110,11 +112,15 @@ class Sections:
             _("Reports per week by where they are now")
             if kind == "week"
             else _("Reports per month by where they are now"),
-            [Column(f"{kind}_start", "text"), *[Column(s) for s in states], Column("total")],
+            [
+                Column(f"{kind}_start", "day" if kind == "week" else "month"),
+                *[Column(s) for s in states],
+                Column("total"),
+            ],
         )
         for start, counts in periods:
             by_state = {state: counts.state(state) for state in states}
-            table.rows.append(PeriodRow(start.isoformat(), by_state, sum(by_state.values())))
+            table.rows.append(PeriodRow(start, by_state, sum(by_state.values())))
         if kind == "month":
             table.note = _(
                 "Monthly: per-day counters are kept for one filter at a time, and weeks are shown "
@@ -357,8 +363,12 @@ class Sections:
             )
             for state in states
         ]
-        # A year of weeks: "03-17" rather than "2025-03-17" under each column.
-        labels = [row.start[5:] if len(table.rows) > 14 else row.start for row in table.rows]
+        # In the reader's language; a year of weeks shows the day and month only.
+        if table.columns[0].kind == "month":
+            label_format = "YEAR_MONTH_FORMAT"
+        else:
+            label_format = "MONTH_DAY_FORMAT" if len(table.rows) > 14 else "SHORT_DATE_FORMAT"
+        labels = [date_format(row.start, label_format) for row in table.rows]
         total = sum(row.total for row in table.rows)
         chart = charts.stacked_columns(
             "chart-weekly",
@@ -375,7 +385,7 @@ class Sections:
             charts.Bar(
                 str(table.row_labels.get(stage.stage, stage.stage)),
                 stage.reports,
-                f"({stage.share_of_submitted * 100:.0f}%)"
+                f"({pct(stage.share_of_submitted)})"
                 if stage.share_of_submitted is not None
                 else "",
             )

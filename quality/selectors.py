@@ -22,7 +22,7 @@ from . import rollups
 from .blind import open_blind_reviews
 from .facts import month_start, week_start
 from .models import SecondReview, SecondReviewStatus, VolunteerPeriod, VolunteerTally
-from .stats import AccuracyEstimate, pct, wilson_interval
+from .stats import AccuracyEstimate, interval_text, pct, wilson_interval
 
 
 @dataclass
@@ -139,7 +139,7 @@ class Score:
     @property
     def ci_text(self) -> str:
         interval = wilson_interval(self.correct, self.answered)
-        return f"95% CI {interval[0] * 100:.0f}–{interval[1] * 100:.0f}%" if interval else ""
+        return interval_text(*interval) if interval else ""
 
 
 def calibration_q(prefix: str = "") -> Q:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 # The accuracy primitive is shared with reports, which sits below quality (spotter.stats);
 # quality's modules import it from here with the rest of the statistics.
-from spotter.stats import Z95, AccuracyEstimate, pct, wilson_interval  # noqa: F401
+from spotter.stats import Z95, AccuracyEstimate, interval_text, pct, wilson_interval  # noqa: F401
+from spotter.typography import number
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class MedianEstimate:
     def text(self) -> str:
         if self.hours is None:
             return "—"
-        return f"{self.hours:.1f} h" if self.hours < 100 else f"{self.hours:.0f} h"
+        return number(self.hours, 1 if self.hours < 100 else 0) + "\u00a0h"
 
 
 def median_from_buckets(counts: Mapping[int, int]) -> MedianEstimate:

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.http import HttpResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from reports.catalogue import language_suffix
+from spotter.stats import pct
+from spotter.typography import number
 
 # Where a report is now, as the dashboards name it (the charts' legends, the tables' columns).
 STATE_LABELS = {
@@ -108,11 +111,11 @@ FIGURE_LABELS = {
 @dataclass
 class Column:
     label: str  # the CSV header
-    kind: str = "int"  # int | pct | hours | text
+    kind: str = "int"  # int | pct | hours | text | day | month (dates: ISO in the CSV)
 
     @property
     def numeric(self) -> bool:
-        return self.kind != "text"
+        return self.kind not in ("text", "day", "month")
 
     @property
     def heading(self) -> str:
@@ -178,19 +181,29 @@ def _flatten(values) -> list:
     return cells
 
 
+# Dates on the page in the reader's language ("2025年12月", "décembre 2025"); ISO in the CSV.
+DATE_FORMATS = {"day": "SHORT_DATE_FORMAT", "month": "YEAR_MONTH_FORMAT"}
+
+
 def _show(kind: str, value) -> str:
     if value is None:
         return "—"
     if kind == "pct":
-        return f"{value * 100:.0f}%"
+        return pct(value)
     if kind == "hours":
-        return f"{value:.1f}"
+        return number(value, 1)
+    if kind == "int" and isinstance(value, int | float):
+        return number(value)
+    if kind in DATE_FORMATS:
+        return date_format(value, DATE_FORMATS[kind])
     return str(value)
 
 
 def _csv(kind: str, value) -> str:
     if value is None:
         return ""
+    if kind in DATE_FORMATS:
+        return value.isoformat()
     if kind == "pct":
         return f"{value:.4f}"
     if kind == "hours":

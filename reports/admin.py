@@ -21,7 +21,7 @@ from .models import (
     SpeciesGroup,
 )
 from .selectors import volunteer_figure
-from .services import forward_report
+from .services import forward_report, set_notice_language
 
 
 class PlatformDomainInline(admin.TabularInline):
@@ -54,6 +54,7 @@ class MemberCompanyForm(forms.ModelForm):
             "webhook_enabled",
             "ack_sla_hours",
             "act_sla_hours",
+            "notice_language",
         ]
 
     def clean_webhook_url(self):
@@ -85,9 +86,10 @@ class MemberCompanyAdmin(admin.ModelAdmin):
         "ack_sla_hours",
         "act_sla_hours",
         "escalation_email",
+        "notice_language",
         "domain_list",
     ]
-    list_filter = ["is_active", "webhook_enabled", "daily_digest", "country"]
+    list_filter = ["is_active", "webhook_enabled", "daily_digest", "notice_language", "country"]
     search_fields = ["name", "local_name", "slug", "domains__domain"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PlatformDomainInline]
@@ -101,7 +103,15 @@ class MemberCompanyAdmin(admin.ModelAdmin):
         return ", ".join(d.domain for d in obj.domains.all()) or "—"
 
     def save_model(self, request, obj, form, change):
+        # A changed notice language goes through its service (audited); the rest saves as usual.
+        language = obj.notice_language
+        relanguage = change and "notice_language" in form.changed_data
+        if relanguage:
+            obj.notice_language = form.initial["notice_language"]
         super().save_model(request, obj, form, change)
+        if relanguage:
+            set_notice_language(company=obj, actor=request.user, language=language)
+            obj.notice_language = language
         if obj.webhook_enabled and not obj.webhook_secret:
             # Signing needs a secret: make one now and show it this once.
             self._show_secret(request, obj)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -319,3 +320,14 @@ class MergeForm(forms.Form):
 
     def clean_other(self):
         return self.cleaned_data["other"].strip().upper()
+
+
+class CompanySettingsForm(forms.Form):
+    notice_language = forms.ChoiceField(
+        label=_("Notice language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Notices, escalations, daily digests and evidence packages we send your company are "
+            "written in this language."
+        ),
+    )

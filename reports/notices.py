@@ -11,14 +11,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from spotter.languages import supported
 from spotter.siteurl import absolute_url
 
-from .models import Outcome, Report
+from .models import MemberCompany, Outcome, Report
 
 EVIDENCE_LINK_SALT = "reports.evidence-link"
+
+
+def notice_language(company: MemberCompany | None) -> str:
+    """The language a member company reads our notices in: its own choice (default English).
+    Every notice, escalation, digest, webhook text and evidence package is written in it."""
+    chosen = supported(company.notice_language) if company is not None else None
+    return chosen or settings.LANGUAGE_CODE
 
 
 def evidence_link(evidence_id: int) -> str:
@@ -118,7 +126,15 @@ def listing_details(report: Report) -> dict:
 
 def notice_payload(report: Report) -> dict:
     """The ``data`` of the webhook body; every field is documented in docs/webhooks.md.
-    Same shape for every report (absent values are null or ""), never the volunteer."""
+    Same shape for every report (absent values are null or ""), never the volunteer. Codes,
+    slugs and times are the same in every language; the sentences (explanation, CITES meaning,
+    product type name, good-faith statement) are in the company's notice language."""
+    language = notice_language(report.company)
+    with translation.override(language):
+        return {**_notice_payload(report), "language": language}
+
+
+def _notice_payload(report: Report) -> dict:
     context = notice_context(report)
     species = report.species
     expires = timezone.now() + timedelta(seconds=settings.EVIDENCE_URL_MAX_AGE)

@@ -32,7 +32,7 @@ from spotter.audit import seal_pending
 from spotter.models import AuditEvent, AuditSeal, User
 
 from .models import Report
-from .notices import listing_details, notice_context
+from .notices import listing_details, notice_context, notice_language
 from .permissions import actor_label_for, can_see_original_evidence
 from .selectors import report_timeline
 from .signing import ALGORITHM, key_id, sign
@@ -101,7 +101,8 @@ def build_package(report: Report, *, viewer: User) -> bytes:
     """The ZIP as bytes (a report holds at most 5 screenshots of at most 8 MB each)."""
     originals = can_see_original_evidence(viewer)
     files: list[tuple[str, bytes]] = []
-    with translation.override("en"):
+    # The notice files are in the company's notice language; every other file is data.
+    with translation.override(notice_language(report.company)):
         context = notice_context(report)
         files.append(
             ("notice.txt", render_to_string("reports/notice/notice.txt", context).encode())

@@ -132,6 +132,15 @@ def can_download_package(user: User, report: Report) -> bool:
     )
 
 
+def can_manage_company_settings(user: User, company_id: int | None) -> bool:
+    """A company's own staff, and admins, choose how the company is written to."""
+    if not user.is_authenticated or not user.is_active or company_id is None:
+        return False
+    if user.is_programme_admin:
+        return True
+    return user.role == Role.COMPANY_STAFF and user.company_id == company_id
+
+
 def access_package_report(user: User, reference: str) -> Report:
     report = access_report(user, reference)
     if not can_download_package(user, report):

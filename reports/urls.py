@@ -43,6 +43,7 @@ urlpatterns = [
     path("review/<ref:reference>/needs-info/", expert.needs_info, name="needs_info"),
     path("review/<ref:reference>/merge/", merge.merge, name="merge"),
     path("company/reports/", company.portal, name="portal"),
+    path("company/settings/", company.company_settings, name="company_settings"),
     path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
     path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
     path("company/reports/<ref:reference>/outcome/", company.outcome, name="outcome"),

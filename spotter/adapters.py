@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
 
-from .models import Role
+from .languages import stated_language
+from .models import Role, User
 from .siteurl import absolute_url
 
 # Links allauth puts in these emails' context from the request's host (not through an adapter
@@ -38,6 +40,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return absolute_url(path.replace("UID-KEY", key))
 
     def send_mail(self, template_prefix, email, context):
+        """Every allauth email (confirmation, password reset, codes, notifications) in the
+        recipient's language when their account says it; else the page's language."""
         links = _CONTEXT_LINKS.get(template_prefix, {})
         context = {**context, **{name: absolute_url(reverse(url)) for name, url in links.items()}}
-        super().send_mail(template_prefix, email, context)
+        recipient = context.get("user")
+        if not isinstance(recipient, User):
+            recipient = User.objects.filter(email__iexact=email).first()
+        language = stated_language(recipient) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)

@@ -21,14 +21,21 @@ def supported(code: str) -> str | None:
         return None
 
 
+def stated_language(user) -> str | None:
+    """The language ``user`` told us they read (profile language, else a reading language the
+    site speaks), or None when they said nothing we can use."""
+    if user is None:
+        return None
+    for code in [getattr(user, "language", "")] + (getattr(user, "languages", "") or "").split(","):
+        found = supported(code) if code and code.strip() else None
+        if found:
+            return found
+    return None
+
+
 def user_language(user) -> str:
     """The language to write to ``user`` in, outside a request."""
-    if user is not None:
-        for code in [getattr(user, "language", "")] + (user.languages or "").split(","):
-            found = supported(code) if code and code.strip() else None
-            if found:
-                return found
-    return settings.LANGUAGE_CODE
+    return stated_language(user) or settings.LANGUAGE_CODE
 
 
 def country_choices() -> list[tuple[str, str]]:

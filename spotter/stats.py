@@ -9,6 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .typography import number, percent
+
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
@@ -28,7 +33,13 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
 
 
 def pct(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+    """A rate as a percentage in the active language (``95%``, ``95 %``), or ``—``."""
+    return "—" if value is None else percent(value * 100, digits)
+
+
+def interval_text(low: float, high: float) -> str:
+    """ "95% CI 91–97%" in the active language."""
+    return _("95%% CI %(low)s–%(high)s") % {"low": number(low * 100), "high": pct(high)}
 
 
 @dataclass(frozen=True)
@@ -67,13 +78,22 @@ class AccuracyEstimate:
         """ "95% CI 91–97%", or "" when nothing is decided."""
         if not self.decided:
             return ""
-        return f"95% CI {self.low * 100:.0f}–{self.high * 100:.0f}%"
+        return interval_text(self.low, self.high)
 
     def sentence(self, label: str) -> str:
-        """E.g. "US volunteers: 95% (95% CI 93–97%), 412 reports"."""
+        """E.g. "US volunteers: 95% (95% CI 93–97%), 412 reports", in the active language."""
         if not self.decided:
-            return f"{label}: no decided reports"
-        return f"{label}: {self.percent} ({self.ci_text}), {self.decided} reports"
+            return _("%(label)s: no decided reports") % {"label": label}
+        return ngettext(
+            "%(label)s: %(percent)s (%(interval)s), %(n)s report",
+            "%(label)s: %(percent)s (%(interval)s), %(n)s reports",
+            self.decided,
+        ) % {
+            "label": label,
+            "percent": self.percent,
+            "interval": self.ci_text,
+            "n": number(self.decided),
+        }
 
     def __add__(self, other: AccuracyEstimate) -> AccuracyEstimate:
         return AccuracyEstimate(self.confirmed + other.confirmed, self.rejected + other.rejected)

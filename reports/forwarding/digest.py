@@ -22,13 +22,14 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from spotter.audit import record_event
 from spotter.models import User
 
 from ..models import Channel, Delivery, DeliveryStatus, DigestRun, Report
-from ..notices import notice_context
+from ..notices import notice_context, notice_language
 from .mail import send_mail_message
 from .outbox import (
     DeliveryFailed,
@@ -104,7 +105,7 @@ def send_digest_email(run: DigestRun, reports: list[Report]) -> None:
     company = run.company
     if not company.enforcement_email:
         raise DeliveryFailed("The company has no enforcement email address.", permanent=True)
-    with translation.override("en"):
+    with translation.override(notice_language(company)):
         notices = [notice_context(report) for report in reports]
         context = {
             "company": company,
@@ -115,8 +116,12 @@ def send_digest_email(run: DigestRun, reports: list[Report]) -> None:
             "good_faith": notices[0]["good_faith"],
             "evidence_link_days": settings.EVIDENCE_URL_MAX_AGE // 86400,
         }
-        subject = _("[Cyber Spotter] Daily digest %(date)s: %(n)d notice(s)") % {
-            "date": run.date.isoformat(),
+        subject = ngettext(
+            "[Cyber Spotter] Daily digest %(date)s: %(n)d notice",
+            "[Cyber Spotter] Daily digest %(date)s: %(n)d notices",
+            len(reports),
+        ) % {
+            "date": date_format(run.date, "DATE_FORMAT"),
             "n": len(reports),
         }
         text = render_to_string("reports/email/digest.txt", context)

@@ -1,4 +1,5 @@
-"""The email channel: notices, escalations and the daily digest go out through one sender.
+"""The email channel: notices, escalations and the daily digest go out through one sender,
+each written in the company's notice language (``notices.notice_language``).
 
 Every message carries its row's key as Message-ID; a refused send raises DeliveryFailed so the
 outbox retries it."""
@@ -10,11 +11,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from spotter.siteurl import absolute_url
 
 from ..models import Delivery
-from ..notices import notice_context
+from ..notices import notice_context, notice_language
 from .outbox import DeliveryFailed
 
 MESSAGE_ID_DOMAIN = "cyberspotter.notices"
@@ -49,9 +51,13 @@ def send_email_notice(delivery: Delivery) -> None:
     if not company.enforcement_email:
         raise DeliveryFailed("The company has no enforcement email address.", permanent=True)
     report = delivery.report
-    with translation.override("en"):
+    with translation.override(notice_language(company)):
         context = notice_context(report)
-        subject = f"[Cyber Spotter] Notice {report.reference}: {report.species_label}"[:200]
+        subject = _("[Cyber Spotter] Notice %(reference)s: %(species)s") % {
+            "reference": report.reference,
+            "species": report.species_label,
+        }
+        subject = subject[:200]
         text = render_to_string("reports/notice/notice.txt", context)
         html = render_to_string("reports/notice/notice.html", context)
     send_mail_message(
@@ -70,14 +76,16 @@ def send_escalation(delivery: Delivery) -> None:
     if not company.escalation_email:
         raise DeliveryFailed("The company has no escalation contact.", permanent=True)
     report = delivery.report
-    with translation.override("en"):
+    with translation.override(notice_language(company)):
         context = {
             "report": report,
             "company": company,
             "portal_url": absolute_url(reverse("reports:company_detail", args=[report.reference])),
             "notifier_email": settings.PROGRAMME_CONTACT_EMAIL,
         }
-        subject = f"[Cyber Spotter] Overdue notice {report.reference}"
+        subject = _("[Cyber Spotter] Overdue notice %(reference)s") % {
+            "reference": report.reference
+        }
         text = render_to_string("reports/email/escalation.txt", context)
     send_mail_message(
         key=delivery.idempotency_key,

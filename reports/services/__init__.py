@@ -11,6 +11,7 @@ Celery tasks all call these, through this package: ``from reports import service
 """
 
 from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
+from .company_settings import set_notice_language
 from .merge import merge_order, merge_reports
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
 from .submission import (
@@ -41,6 +42,7 @@ __all__ = [
     "release_report",
     "request_info",
     "resubmit_report",
+    "set_notice_language",
     "submission_limit_reached",
     "submit_report",
     "withdraw_report",

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from spotter.models import Role
 
 from .. import selectors, services
 from ..actions import allowed_actions
-from ..forms import OutcomeForm
+from ..forms import CompanySettingsForm, OutcomeForm, add_errors
 from ..forwarding.sla import is_overdue
 from ..models import Outcome, ReportStatus
 from ..notices import notice_context
@@ -43,6 +44,34 @@ def portal(request):
             "company": request.user.company,
             "url_prefix": reference_url_prefix("reports:company_detail"),
         },
+    )
+
+
+@role_required(Role.COMPANY_STAFF)
+def company_settings(request):
+    """The company's own choices: the language its notices are written in."""
+    company = request.user.company
+    if company is None:
+        raise PermissionDenied
+    form = CompanySettingsForm(
+        request.POST or None, initial={"notice_language": company.notice_language}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_notice_language(
+                company=company, actor=request.user, language=form.cleaned_data["notice_language"]
+            )
+        except SpotterError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("reports:company_settings")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/company_settings.html",
+        {"form": form, "company": company},
+        status=status,
     )
 
 

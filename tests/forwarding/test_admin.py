@@ -22,6 +22,7 @@ def change_form(company, **overrides):
         "webhook_url": "",
         "ack_sla_hours": "24",
         "act_sla_hours": "72",
+        "notice_language": company.notice_language,
         "domains-TOTAL_FORMS": "0",
         "domains-INITIAL_FORMS": "0",
         "domains-MIN_NUM_FORMS": "0",

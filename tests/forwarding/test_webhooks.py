@@ -81,7 +81,7 @@ def test_body_carries_every_documented_field_and_never_the_volunteer(hook_compan
     assert set(data) == {
         "reference", "company", "observed_at", "confirmed_at", "forwarded_at", "listing",
         "species", "product_type", "explanation", "evidence", "notifier",
-        "good_faith_statement", "sla", "portal_url", "callback",
+        "good_faith_statement", "sla", "portal_url", "callback", "language",
     }  # fmt: skip
     assert data["reference"] == report.reference
     assert data["listing"]["url"] == report.listing_url

@@ -174,6 +174,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:merge": page("expert admin"),  # GET: the form; POST with confirm=yes merges
     # --- reports: company ------------------------------------------------------------------
     "reports:portal": page("staff other_staff"),
+    "reports:company_settings": page("staff other_staff"),
     "reports:company_detail": page("staff", other_staff=404),
     "reports:acknowledge": post("staff"),
     "reports:outcome": post("staff"),
