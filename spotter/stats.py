@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
@@ -72,8 +74,12 @@ class AccuracyEstimate:
     def sentence(self, label: str) -> str:
         """E.g. "US volunteers: 95% (95% CI 93–97%), 412 reports"."""
         if not self.decided:
-            return f"{label}: no decided reports"
-        return f"{label}: {self.percent} ({self.ci_text}), {self.decided} reports"
+            return gettext("%(label)s: no decided reports") % {"label": label}
+        return ngettext(
+            "%(label)s: %(percent)s (%(interval)s), %(n)d report",
+            "%(label)s: %(percent)s (%(interval)s), %(n)d reports",
+            self.decided,
+        ) % {"label": label, "percent": self.percent, "interval": self.ci_text, "n": self.decided}
 
     def __add__(self, other: AccuracyEstimate) -> AccuracyEstimate:
         return AccuracyEstimate(self.confirmed + other.confirmed, self.rejected + other.rejected)
