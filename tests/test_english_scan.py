@@ -127,7 +127,7 @@ def test_no_english_on_translated_pages(language):
         key=len,
         reverse=True,
     )
-    failures = []
+    found: dict[str, tuple[list[str], list[str]]] = {}  # text -> (words, pages showing it)
     for role, pages in world.pages.items():
         client = Client()
         if role in world.users:
@@ -136,7 +136,8 @@ def test_no_english_on_translated_pages(language):
             )
         for name, path in pages:
             for chunk, words in scan(client, path, language, allowed).items():
-                failures.append(f"{role}/{name} [{', '.join(words)}]: {chunk}")
-    assert not failures, f"{len(failures)} English texts on {language} pages:\n" + "\n".join(
-        failures
+                found.setdefault(chunk, (words, []))[1].append(f"{role}/{name}")
+    assert not found, f"{len(found)} English texts on {language} pages:\n" + "\n".join(
+        f"[{', '.join(words)}] {chunk!r} on {', '.join(pages)}"
+        for chunk, (words, pages) in found.items()
     )
