@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from spotter.models import Role, User
 
 from . import events
-from .models import Report, ReportStatus
+from .models import Outcome, Report, ReportStatus
 from .permissions import actor_label_for
 from .selectors import report_timeline
 
@@ -138,6 +138,20 @@ def visible_actions(who: str) -> list[str]:
     return [action for action, (_s, seen_by, _r) in RULES.items() if who in seen_by]
 
 
+def _detail(event) -> str:
+    """The event's free text; an outcome's label is rendered in the viewer's language when the
+    event keeps the outcome code and the note apart (the stored reason is in the language of
+    whoever recorded it)."""
+    data = event.data or {}
+    if event.action in (events.OUTCOME, events.OUTCOME_CORRECTED) and "note" in data:
+        try:
+            label = Outcome(data.get("outcome")).label
+        except ValueError:
+            return event.reason
+        return f"{label}. {data['note']}".strip()
+    return event.reason
+
+
 def timeline_for(report: Report, viewer: User) -> list[TimelineEntry]:
     """The report's events this viewer may see, oldest first, as display entries."""
     who = audience(viewer, report)
@@ -159,7 +173,7 @@ def timeline_for(report: Report, viewer: User) -> list[TimelineEntry]:
                 at=event.created_at,
                 sentence=str(sentence),
                 actor=str(actor_label_for(viewer, report, event.actor)),
-                detail=event.reason if who in read_by else "",
+                detail=_detail(event) if who in read_by else "",
             )
         )
     return entries

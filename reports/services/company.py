@@ -106,7 +106,7 @@ def record_outcome(*, report: Report, staff: User, outcome: str, note: str = "")
             action=events.OUTCOME,
             from_state=previous,
             reason=f"{Outcome(outcome).label}. {note}".strip(),
-            data={"outcome": outcome},
+            data={"outcome": outcome, "note": note},
         )
     return report
 
@@ -131,6 +131,7 @@ def correct_outcome(*, report: Report, staff: User, outcome: str, note: str = ""
             reason=f"{Outcome(outcome).label}. {note}".strip(),
             data={
                 "outcome": outcome,
+                "note": note,
                 "previous_outcome": previous["outcome"],
                 "previous_note": previous["note"],
             },

@@ -83,6 +83,7 @@ def test_outcome_needs_confirmation_and_can_be_corrected(client_for, volunteer, 
     assert event.actor == staff
     assert event.data == {
         "outcome": "already_gone",
+        "note": "Gone before.",
         "previous_outcome": "removed",
         "previous_note": "",
     }

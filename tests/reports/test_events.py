@@ -59,7 +59,7 @@ def test_one_event_per_transition_with_its_audit_entry(sent, volunteer, expert, 
         action for action, _f, _t in actions(sent)
     ]
     assert {s["report"].pk for s in sent} == {report.pk}
-    assert sent[-1]["actor"] == staff and sent[-1]["data"] == {"outcome": "removed"}
+    assert sent[-1]["actor"] == staff and sent[-1]["data"] == {"outcome": "removed", "note": ""}
 
 
 def test_rejects_withdrawals_and_duplicates_send_their_event(

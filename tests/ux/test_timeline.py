@@ -116,3 +116,12 @@ def test_admin_sees_emails_and_every_event(volunteer, expert, staff, admin_user)
     entries = timeline_for(report, admin_user)
     assert expert.email in {e.actor for e in entries}
     assert any(e.sentence == "The report was submitted." for e in entries)
+
+
+def test_outcome_label_follows_the_viewers_language(client_for, volunteer, staff, company):
+    report = factories.make_confirmed_report(volunteer=volunteer)
+    services.record_outcome(report=report, staff=staff, outcome=Outcome.REMOVED, note="#4")
+    client = client_for(volunteer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = _timeline_html(client.get(reverse("reports:detail", args=[report.reference])))
+    assert "Annonce retirée. #4" in html and "Listing removed" not in html

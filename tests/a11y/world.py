@@ -1,0 +1,112 @@
+"""Demo-like data for the page-wide checks (axe, the English scan): the real reference data
+and training content, one account per role, and reports in every state of the loop.
+
+User-written content (listing titles and texts, notes) is neutral on purpose: codes and numbers,
+no English words, so the English scan only finds the interface's own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reports import services
+from reports.models import MemberCompany, RejectionReason
+from reports.reference import load_reference_data
+from spotter.models import Role, User
+from tests import factories
+from training.content import load_training_content
+
+ROLES = ("anonymous", "volunteer", "expert", "staff", "admin")
+EMAILS = {
+    "volunteer": "vol@example.org",
+    "expert": "expert@example.org",
+    "staff": "staff@example.org",
+    "admin": "admin@example.org",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    refs: dict[str, str]
+    pages: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def _report(volunteer, n, **overrides):
+    return factories.make_report(
+        volunteer,
+        url=f"https://www.ebay.com/itm/90{n:04d}",
+        listing_title=f"XK-{n:04d} 62 g",
+        listing_text=f"XK-{n:04d} / 62 g / #{n}",
+        seller_handle=f"seller_{n}",
+        species=factories.get_species("Loxodonta africana"),
+        product_type=factories.get_product_type("ivory-carving"),
+        **overrides,
+    )
+
+
+def build_world() -> World:
+    load_reference_data()
+    load_training_content()
+    ebay = MemberCompany.objects.get(slug="ebay")
+    users = {
+        "volunteer": factories.make_user(Role.VOLUNTEER, email=EMAILS["volunteer"]),
+        "expert": factories.make_user(Role.EXPERT, email=EMAILS["expert"]),
+        "staff": factories.make_user(Role.COMPANY_STAFF, company=ebay, email=EMAILS["staff"]),
+        "admin": factories.make_user(Role.ADMIN, email=EMAILS["admin"]),
+    }
+    volunteer, expert, staff = users["volunteer"], users["expert"], users["staff"]
+    done, forwarded, rejected, info, claimed, waiting = (_report(volunteer, n) for n in range(1, 7))
+    for report in (done, forwarded, rejected, info, claimed):
+        services.claim_report(report=report, expert=expert)
+    for report in (done, forwarded):
+        services.confirm_report(report=report, expert=expert, note="#1")
+    services.reject_report(
+        report=rejected, expert=expert, reason=RejectionReason.INSUFFICIENT_EVIDENCE, note="#2"
+    )
+    services.request_info(report=info, expert=expert, message="#3")
+    services.acknowledge_report(report=done, staff=staff)
+    services.record_outcome(report=done, staff=staff, outcome="removed", note="#4")
+    refs = {
+        "done": done.reference,
+        "forwarded": forwarded.reference,
+        "claimed": claimed.reference,
+        "waiting": waiting.reference,
+    }
+    pages = {
+        "anonymous": [
+            ("home", "/"),
+            ("login", "/accounts/login/"),
+            ("signup", "/accounts/signup/"),
+        ],
+        "volunteer": [
+            ("home", "/"),
+            ("flag-form", "/reports/new/"),
+            ("my-reports", "/reports/mine/"),
+            ("report-detail", f"/reports/{refs['done']}/"),
+            ("training-home", "/training/"),
+            ("lesson", "/training/core/lessons/1/"),
+            ("quiz", "/training/core/quiz/"),
+            ("my-accuracy", "/reports/accuracy/"),
+            ("profile", "/profile/"),
+        ],
+        "expert": [
+            ("queue", "/review/"),
+            ("review", f"/review/{refs['claimed']}/"),
+            ("review-unclaimed", f"/review/{refs['waiting']}/"),
+            ("second-reviews", "/second-reviews/"),
+        ],
+        "staff": [
+            ("portal", "/company/reports/"),
+            ("notice", f"/company/reports/{refs['forwarded']}/"),
+            ("notice-closed", f"/company/reports/{refs['done']}/"),
+            ("company-dashboard", "/dashboard/company/"),
+        ],
+        "admin": [
+            ("overview", "/overview/"),
+            ("dashboard", "/dashboard/"),
+            ("transparency", "/dashboard/transparency/"),
+            ("volunteers", "/dashboard/volunteers/"),
+            ("ops-alerts", "/ops/alerts/"),
+        ],
+    }
+    return World(users=users, refs=refs, pages=pages)
