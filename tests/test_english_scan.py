@@ -5,7 +5,8 @@ common English words (tests/data/english_words.txt) are reported per page.
 Visible text: text nodes outside <script>/<style>, plus the attributes people read or hear
 (alt, title, aria-label, placeholder, the value of buttons). Allowed: brand and company names,
 the species' scientific names, URLs, emails, code-like tokens (digits, underscores, all capitals:
-ISO codes, CITES, API) and, on French pages, words French shares with English (page, total…)."""
+ISO codes, CITES, API), text inside an element marked lang="en", and, on French pages, words
+French shares with English (page, total…)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ _FRENCH_TOO = """page pages total date dates image images message messages quest
     instant long grand vent tonne table tables cases case module modules quiz transparence
     statut critique solution intervalle pangolin pangolins primate primates reptile reptiles
     verdict verdicts collection part place stock machine score non central or face second
-    contact cause attention charge former office"""
+    contact cause attention charge former office queue"""
 FRENCH_TOO = frozenset(_FRENCH_TOO.split())
 BRANDS = (
     "Cyber Spotter",
@@ -63,12 +64,18 @@ class VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.skip = 0
+        self.english: list[str] = []  # open elements declared English (lang="en")
         self.chunks: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in {"script", "style"}:
             self.skip += 1
         attrs = dict(attrs)
+        if (attrs.get("lang") or "").lower().startswith("en") and tag != "html":
+            # Marked as English on purpose (the catalogue's names in every language, for
+            # experts); screen readers switch voice there too.
+            self.english.append(tag)
+            return
         for name in VISIBLE_ATTRS & attrs.keys():
             self.chunks.append(attrs[name] or "")
         if tag == "input" and attrs.get("type") in {"submit", "button", "reset"}:
@@ -77,9 +84,11 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in {"script", "style"} and self.skip:
             self.skip -= 1
+        if self.english and self.english[-1] == tag:
+            self.english.pop()
 
     def handle_data(self, data):
-        if not self.skip and data.strip():
+        if not self.skip and not self.english and data.strip():
             self.chunks.append(data.strip())
 
 
