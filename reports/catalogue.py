@@ -51,7 +51,9 @@ CITES_PLAIN_WORDS = {
 }
 
 
-class SpeciesGroup(models.Model):
+class NamedInLanguages(models.Model):
+    """A catalogue entry with a slug and a name in every shipped language, in order."""
+
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=80)
     name_fr = models.CharField(_("name (French)"), max_length=80, blank=True)
@@ -59,14 +61,19 @@ class SpeciesGroup(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("species group")
+        abstract = True
 
     def __str__(self) -> str:
         return self.localized_name()
 
     def localized_name(self, language: str | None = None) -> str:
         return _in_language(self.name, {"fr": self.name_fr, "zh": self.name_zh}, language)
+
+
+class SpeciesGroup(NamedInLanguages):
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("species group")
 
 
 class Species(models.Model):
@@ -111,19 +118,7 @@ def species_sort_key(species: Species, language: str | None = None) -> tuple:
     return (species.group.order, species.common_name(language).casefold(), species.scientific_name)
 
 
-class ProductType(models.Model):
-    slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    name_fr = models.CharField(_("name (French)"), max_length=80, blank=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=80, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
+class ProductType(NamedInLanguages):
     class Meta:
         ordering = ["order"]
         verbose_name = _("product type")
-
-    def __str__(self) -> str:
-        return self.localized_name()
-
-    def localized_name(self, language: str | None = None) -> str:
-        return _in_language(self.name, {"fr": self.name_fr, "zh": self.name_zh}, language)

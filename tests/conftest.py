@@ -30,8 +30,14 @@ def _test_settings(request, settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    # Requests activate their language on this thread and nothing resets it: every test starts
+    # in the default language, whatever the previous test's last request asked for.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

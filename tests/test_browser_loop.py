@@ -5,21 +5,9 @@ import pytest
 from reports.models import Report, ReportStatus
 from spotter.models import Role
 from tests import factories
+from tests.browser import login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def logout(page, base):
-    page.click("nav form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_whole_loop(live_server, page, tmp_path):

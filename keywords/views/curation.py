@@ -59,47 +59,41 @@ def _ask(request, term, *, title, question, button):
     )
 
 
+def _decide_with_reason(request, term_id, service, *, title, question, button, done):
+    """Reject and retire: confirm first, then the service with the optional reason."""
+    term = access_term(request.user, term_id)
+    if not confirmed(request):
+        return _ask(request, term, title=title, question=question, button=button)
+    reason = ReasonForm(request.POST)
+    text = reason.cleaned_data["reason"] if reason.is_valid() else ""
+    return _run(request, term, lambda: service(actor=request.user, term=term, reason=text), done)
+
+
 @require_POST
 @role_required(*CURATORS)
 def reject(request, term_id):
-    term = access_term(request.user, term_id)
-    if not confirmed(request):
-        return _ask(
-            request,
-            term,
-            title=_("Reject the proposal"),
-            question=_("A rejected proposal is retired and matches nothing. Reject it?"),
-            button=_("Reject"),
-        )
-    reason = ReasonForm(request.POST)
-    text = reason.cleaned_data["reason"] if reason.is_valid() else ""
-    return _run(
+    return _decide_with_reason(
         request,
-        term,
-        lambda: services.reject_term(actor=request.user, term=term, reason=text),
-        _("“%(text)s” was rejected."),
+        term_id,
+        services.reject_term,
+        title=_("Reject the proposal"),
+        question=_("A rejected proposal is retired and matches nothing. Reject it?"),
+        button=_("Reject"),
+        done=_("“%(text)s” was rejected."),
     )
 
 
 @require_POST
 @role_required(*CURATORS)
 def retire(request, term_id):
-    term = access_term(request.user, term_id)
-    if not confirmed(request):
-        return _ask(
-            request,
-            term,
-            title=_("Retire the term"),
-            question=_("A retired term no longer matches new submissions. Retire it?"),
-            button=_("Retire"),
-        )
-    reason = ReasonForm(request.POST)
-    text = reason.cleaned_data["reason"] if reason.is_valid() else ""
-    return _run(
+    return _decide_with_reason(
         request,
-        term,
-        lambda: services.retire_term(actor=request.user, term=term, reason=text),
-        _("“%(text)s” was retired."),
+        term_id,
+        services.retire_term,
+        title=_("Retire the term"),
+        question=_("A retired term no longer matches new submissions. Retire it?"),
+        button=_("Retire"),
+        done=_("“%(text)s” was retired."),
     )
 
 

@@ -13,24 +13,12 @@ from reports.models import Report, ReportStatus
 from reports.reference import load_reference_data
 from spotter.models import Role, User
 from tests import factories
+from tests.browser import login, logout
 from training.content import load_training_content
 from training.models import Choice, Lesson, Module
 from training.selectors import certification_problem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def logout(page):
-    page.click("nav form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def html_lang(page) -> str:

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.test import override_settings
 from django.utils import translation
+from django.utils.html import escape
 
 from reports.reference import load_reference_data
 from training.content import (
@@ -136,7 +137,7 @@ def test_scoring_does_not_depend_on_the_language(reference, tmp_path, client):
         text = page.content.decode()
         expected_prefix = "FR " if language == "fr" else ""
         question, _choices = page.context["items"][0]
-        assert f"{expected_prefix}{question.prompt}" in text
+        assert escape(f"{expected_prefix}{question.prompt}") in text
         answers = {
             f"q{q.pk}": str(next(c.pk for c in choices if c.is_correct))
             for q, choices in page.context["items"]
