@@ -44,7 +44,7 @@ def identifiers_for(report: Report) -> list[extract.Found]:
 def index_identifiers(report: Report) -> list[ReportIdentifier]:
     """Replace the report's identifier links with what its listing says now."""
     # Serialise with a concurrent run for the same report (a quick resubmission).
-    report = Report.objects.select_for_update().select_related("company").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("company").get(pk=report.pk)
     scope, company_id, domain = _scope(report)
     found = identifiers_for(report)
     keys = []
