@@ -54,12 +54,18 @@ def _evidence_count() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def volunteer_reports(volunteer: User) -> QuerySet[Report]:
-    return (
-        Report.objects.filter(volunteer=volunteer)
-        .select_related("species", "product_type", "company")
-        .order_by("-submitted_at")
-    )
+def volunteer_reports(volunteer: User, *, needs_input: bool = False) -> QuerySet[Report]:
+    """The volunteer's own reports, newest first; ``needs_input``: only those whose expert
+    asked a question the volunteer has not answered yet (status needs_info)."""
+    qs = Report.objects.filter(volunteer=volunteer)
+    if needs_input:
+        qs = qs.filter(status=ReportStatus.NEEDS_INFO)
+    return qs.select_related("species", "product_type", "company").order_by("-submitted_at")
+
+
+def needs_input_count(volunteer: User) -> int:
+    """How many of the volunteer's reports await their answer (the header badge): one COUNT."""
+    return Report.objects.filter(volunteer=volunteer, status=ReportStatus.NEEDS_INFO).count()
 
 
 def company_reports(company_id: int, *, status: str = "") -> QuerySet[Report]:

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "spotter.context_processors.roles",
                 "reports.context_processors.ops_alerts",
+                "reports.context_processors.volunteer_status",
             ],
         },
     },

@@ -46,6 +46,11 @@ def visible_questions(user: User, qs: QuerySet[Question] | None = None) -> Query
     return qs
 
 
+def first_core_module() -> Module | None:
+    """The core module a newcomer starts with (the first published one)."""
+    return Module.objects.filter(is_published=True, is_core=True).order_by("order", "title").first()
+
+
 def active_certificate(user: User, at: datetime | None = None) -> Certificate | None:
     if not user.is_authenticated:
         return None

@@ -7,6 +7,7 @@ app_name = "training"
 urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", views.progress, name="progress"),
+    path("start/", views.start, name="start"),
     path("stats/", views.stats, name="stats"),
     path("attempts/<id:attempt_id>/", views.result, name="result"),
     path("practice/<ref:reference>/", views.make_practice_question, name="practice_question"),

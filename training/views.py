@@ -35,6 +35,16 @@ def home(request):
 
 
 @login_required
+def start(request):
+    """Where a newcomer begins ("Start with the core module" in the header and My reports):
+    the first published core module, or the module list when there is none."""
+    core = selectors.first_core_module()
+    if core is None:
+        return redirect("training:home")
+    return redirect("training:module", slug=core.slug)
+
+
+@login_required
 def progress(request):
     context = _status_context(request.user)
     context["attempts"] = selectors.recent_attempts(request.user)
@@ -153,6 +163,8 @@ def result(request, attempt_id):
     wrong = [item for item in items if not (item["answer"] and item["answer"].is_correct)]
     context = _status_context(request.user)
     context.update({"attempt": attempt, "module": attempt.module, "wrong": wrong})
+    # A pass that made the volunteer certified leads straight to their (first) report.
+    context["has_reports"] = Report.objects.filter(volunteer=request.user).exists()
     return render(request, "training/result.html", context)
 
 

@@ -127,9 +127,11 @@ def staged_upload(request, staged_id):
 
 @role_required(Role.VOLUNTEER)
 def my_reports(request):
-    page = Paginator(selectors.volunteer_reports(request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    # ?needs=1: only the reports whose expert asked a question (the header badge links here).
+    needs_input = request.GET.get("needs") == "1"
+    page = Paginator(
+        selectors.volunteer_reports(request.user, needs_input=needs_input), 25
+    ).get_page(request.GET.get("page"))
     label_rows(page)
     return render(
         request,
@@ -138,6 +140,7 @@ def my_reports(request):
         # quality app provides the figure.
         {
             "page": page,
+            "needs_input": needs_input,
             "accuracy": selectors.volunteer_figure("accuracy", request.user),
             "url_prefix": reference_url_prefix("reports:detail"),
         },
@@ -173,7 +176,12 @@ def resubmit(request, reference):
         else:
             messages.success(request, _("Thank you: the report is back in the expert queue."))
             return redirect("reports:detail", reference=reference)
-    return render(request, "reports/resubmit.html", {"form": form, "report": report})
+    return render(
+        request,
+        "reports/resubmit.html",
+        # What is already attached shows above the fields, so the answer adds only what's missing.
+        {"form": form, "report": report, "evidence": report.evidence.all()},
+    )
 
 
 @require_POST

@@ -187,6 +187,7 @@ EXPECTED: dict[str, Rule] = {
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
     "training:progress": page(" ".join(LOGGED_IN)),
+    "training:start": page(" ".join(LOGGED_IN), ok=302),
     "training:stats": page("admin"),
     "training:result": page("volunteer", other_volunteer=404),
     "training:practice_question": post("expert"),
