@@ -46,6 +46,8 @@ def portal(request):
     label_rows(page)
     query = request.GET.copy()
     query.pop("page", None)
+    flipped = query.copy()
+    flipped["sort"] = "-due" if filters.get("sort", "due") == "due" else "due"
     return render(
         request,
         "reports/company_portal.html",
@@ -54,6 +56,8 @@ def portal(request):
             "status": filters.get("status", ""),
             "filter_form": form if request.GET else PortalFilterForm(initial={"sort": "due"}),
             "query": query.urlencode(),
+            "due_sort_query": flipped.urlencode(),
+            "sort": filters.get("sort", "due"),
             "company": request.user.company,
             "url_prefix": reference_url_prefix("reports:company_detail"),
         },

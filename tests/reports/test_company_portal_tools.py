@@ -71,6 +71,7 @@ def test_portal_shows_time_left_and_puts_the_most_urgent_first(client_for, staff
     assert "overdue by 2 d" in html and "due in 2 h" in html and "due in 19 h" in html
     newest = client_for(staff).get(PORTAL, {"sort": "newest"})
     assert [r.reference for r in newest.context["page"]][0] == closed.reference
+    assert 'href="?sort=-due"' in html  # the column header flips the order
     least = client_for(staff).get(PORTAL, {"sort": "-due"})
     assert [r.reference for r in least.context["page"]][:3] == [
         later.reference,
