@@ -21,6 +21,8 @@ class Kind(models.TextChoices):
     QUEUE_WAITING = "queue_waiting", _("Reports have waited long in the queue")
     NEW_NOTICE = "new_notice", _("A new notice for your platform")
     NOTICE_OVERDUE = "notice_overdue", _("A notice is overdue")
+    NOTICE_ASSIGNED = "notice_assigned", _("A notice was assigned to you")
+    NOTICE_REPLY = "notice_reply", _("A new message on a notice")
 
 
 class Channel(models.TextChoices):
@@ -44,10 +46,13 @@ KINDS_BY_ROLE: dict[str, dict[str, str]] = {
     Role.EXPERT: {
         Kind.REPORT_RESUBMITTED: Channel.SITE,
         Kind.QUEUE_WAITING: Channel.DIGEST,
+        Kind.NOTICE_REPLY: Channel.SITE,
     },
     Role.COMPANY_STAFF: {
         Kind.NEW_NOTICE: Channel.SITE,
         Kind.NOTICE_OVERDUE: Channel.EMAIL,
+        Kind.NOTICE_ASSIGNED: Channel.EMAIL,
+        Kind.NOTICE_REPLY: Channel.EMAIL,
     },
     Role.ADMIN: {
         Kind.QUEUE_WAITING: Channel.DIGEST,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports import events
 from reports.models import ReportStatus
-from spotter.models import AuditEvent, User
+from spotter.models import AuditEvent, Role, User
 
 from .models import Kind
 from .services import notify
@@ -72,5 +72,41 @@ def on_report_changed(sender, *, report, action, to_state="", data=None, **kwarg
             notify(user=staff, kind=Kind.NEW_NOTICE, report=report, dedupe_key=report.reference)
 
 
+def on_notice_assigned(sender, *, report, assignee, actor=None, **kwargs) -> None:
+    """The colleague a notice was given to (not someone who took it themself)."""
+    if assignee is not None and (actor is None or assignee.pk != actor.pk):
+        notify(user=assignee, kind=Kind.NOTICE_ASSIGNED, report=report)
+
+
+def on_notice_message_posted(sender, *, report, message, actor=None, **kwargs) -> None:
+    """A post tells the other side: the company's staff, or the expert who decided the
+    report. The text keeps no author name (companies never see who of the programme wrote)."""
+    excerpt = message.body[:200]
+    if message.author.role == Role.COMPANY_STAFF:
+        expert = report.decided_by
+        if expert is not None and expert.role == Role.EXPERT and expert.pk != message.author_id:
+            notify(
+                user=expert,
+                kind=Kind.NOTICE_REPLY,
+                report=report,
+                data={"to": "programme", "excerpt": excerpt},
+            )
+        return
+    staff = User.objects.filter(
+        company_id=report.company_id, role=Role.COMPANY_STAFF, is_active=True
+    )
+    for person in staff:
+        notify(
+            user=person,
+            kind=Kind.NOTICE_REPLY,
+            report=report,
+            data={"to": "company", "excerpt": excerpt},
+        )
+
+
 def connect() -> None:
     events.report_changed.connect(on_report_changed, dispatch_uid="notifications.report_changed")
+    events.notice_assigned.connect(on_notice_assigned, dispatch_uid="notifications.assigned")
+    events.notice_message_posted.connect(
+        on_notice_message_posted, dispatch_uid="notifications.notice_message"
+    )

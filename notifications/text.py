@@ -35,8 +35,12 @@ def _report_url(notification: Notification) -> str:
     report = notification.report
     if report is None:
         return reverse("notifications:list")
-    if notification.kind in (Kind.NEW_NOTICE, Kind.NOTICE_OVERDUE):
+    if notification.kind in (Kind.NEW_NOTICE, Kind.NOTICE_OVERDUE, Kind.NOTICE_ASSIGNED):
         return reverse("reports:company_detail", args=[report.reference])
+    if notification.kind == Kind.NOTICE_REPLY:
+        to_company = (notification.data or {}).get("to") == "company"
+        name = "reports:company_detail" if to_company else "reports:review"
+        return reverse(name, args=[report.reference])
     if notification.kind == Kind.REPORT_RESUBMITTED:
         return reverse("reports:review", args=[report.reference])
     return reverse("reports:detail", args=[report.reference])
@@ -99,6 +103,14 @@ def describe(notification: Notification) -> Message:
         body = data.get("species", "")
     elif kind == Kind.NOTICE_OVERDUE:
         title = _("Notice %(ref)s is overdue: please record what you did") % {"ref": ref}
+    elif kind == Kind.NOTICE_ASSIGNED:
+        title = _("Notice %(ref)s was assigned to you") % {"ref": ref}
+    elif kind == Kind.NOTICE_REPLY:
+        if data.get("to") == "company":
+            title = _("Cyber Spotter wrote about notice %(ref)s") % {"ref": ref}
+        else:
+            title = _("The platform's team wrote about notice %(ref)s") % {"ref": ref}
+        body = data.get("excerpt", "")
     else:  # a kind retired since: still readable
         title = str(Kind(kind).label) if kind in Kind.values else kind
     return Message(title=str(title), body=str(body), url=url)

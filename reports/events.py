@@ -39,10 +39,21 @@ OUTCOME_CORRECTED = "report.outcome_corrected"
 MERGED = "report.merged"  # this report was merged into another (data: merged_into)
 MERGE_KEPT = "report.merge_kept"  # another report was merged into this one (data: merged)
 DECIDED = (CONFIRMED, REJECTED)
+# Company-side handling that is not a status change (reports/services/notices.py).
+ASSIGNED = "report.assigned"  # data: assignee (user id or None), previous
+MESSAGE_POSTED = "report.message_posted"  # data: message (id), side ("company"/"programme")
 
 # Sent inside the transaction by every transition.
 # kwargs: report, action, from_state, to_state, actor (None: the system), data (dict).
 report_changed = Signal()
+
+# Sent inside the transaction when a notice is given to a colleague at the company.
+# kwargs: report, assignee (User or None), actor.
+notice_assigned = Signal()
+
+# Sent inside the transaction when someone posts on a notice's thread.
+# kwargs: report, message (NoticeMessage), actor.
+notice_message_posted = Signal()
 
 # Sent by the embedded worker loop (``manage.py run_outbox --loop``) on every pass, so a higher
 # app's periodic job (e.g. quality's counter refresh) runs there without reports knowing it.

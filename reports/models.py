@@ -198,6 +198,10 @@ class Report(models.Model):
     ack_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     act_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The colleague at the company who handles the notice (reports/services/notices.py).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -395,4 +399,5 @@ class DigestRun(OutboxEntry):
 
 
 # The operations models (alerts to the admins, worker heartbeats) live beside these.
+from .notice_models import NoticeMessage  # noqa: E402, F401
 from .ops_models import AlertKind, Heartbeat, OpsAlert  # noqa: E402, F401

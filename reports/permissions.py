@@ -141,6 +141,28 @@ def can_manage_company_settings(user: User, company_id: int | None) -> bool:
     return user.role == Role.COMPANY_STAFF and user.company_id == company_id
 
 
+def is_company_staff_of(user: User, report: Report) -> bool:
+    """Enforcement staff of the company ``report`` was forwarded to (after forwarding)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COMPANY_STAFF
+        and user.company_id is not None
+        and user.company_id == report.company_id
+        and report.status in FORWARDED_STATUSES
+    )
+
+
+def can_post_on_notice(user: User, report: Report) -> bool:
+    """The notice's thread: the company's staff, and the programme (experts, admins) once the
+    report was forwarded; never the volunteer who flagged it, whatever their role."""
+    if not user.is_authenticated or not user.is_active or report.volunteer_id == user.pk:
+        return False
+    if report.status not in FORWARDED_STATUSES or report.company_id is None:
+        return False
+    return user.is_programme_admin or user.role == Role.EXPERT or is_company_staff_of(user, report)
+
+
 def access_package_report(user: User, reference: str) -> Report:
     report = access_report(user, reference)
     if not can_download_package(user, report):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from spotter.models import AuditEvent, User
 
+from .forwarding.sla import next_deadline_expression
 from .headline import headline_counts  # noqa: F401 (the overview's figures; see headline.py)
 from .models import Evidence, Report, ReportStatus
 from .permissions import visible_reports
@@ -68,17 +70,50 @@ def needs_input_count(volunteer: User) -> int:
     return Report.objects.filter(volunteer=volunteer, status=ReportStatus.NEEDS_INFO).count()
 
 
-def company_reports(company_id: int, *, status: str = "") -> QuerySet[Report]:
+# How the company's list may be sorted: GET value -> ORDER BY. "due" (the default) puts the
+# most urgent deadline first and closed notices (no deadline) last.
+COMPANY_SORTS = {
+    "due": (F("next_due").asc(nulls_last=True), "-forwarded_at", "-id"),
+    "-due": (F("next_due").desc(nulls_last=True), "-forwarded_at", "-id"),
+    "newest": ("-forwarded_at", "-id"),
+    "oldest": ("forwarded_at", "id"),
+}
+
+
+def company_reports(
+    company_id: int,
+    *,
+    status: str = "",
+    search: str = "",
+    forwarded_from: date | None = None,
+    forwarded_to: date | None = None,
+    assignee_id: int | None = None,
+    sort: str = "newest",
+) -> QuerySet[Report]:
+    """The company's forwarded reports, filtered and sorted (the portal and its filters)."""
     qs = (
         Report.objects.filter(
             company_id=company_id,
             status__in=[ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED, ReportStatus.CLOSED],
         )
-        .select_related("species", "product_type")
-        .order_by("-forwarded_at")
+        .select_related("species", "product_type", "assignee")
+        .annotate(next_due=next_deadline_expression())
+        .order_by(*COMPANY_SORTS.get(sort, COMPANY_SORTS["newest"]))
     )
     if status:
         qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(
+            Q(reference__icontains=search)
+            | Q(listing_title__icontains=search)
+            | Q(listing_url__icontains=search)
+        )
+    if forwarded_from is not None:
+        qs = qs.filter(forwarded_at__date__gte=forwarded_from)
+    if forwarded_to is not None:
+        qs = qs.filter(forwarded_at__date__lte=forwarded_to)
+    if assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
     return qs
 
 

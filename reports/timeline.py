@@ -68,6 +68,16 @@ RULES: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
         REVIEW_SIDE,
         ADMINS,
     ),
+    events.ASSIGNED: (
+        _("The notice was assigned to a colleague at the platform."),
+        COMPANY_SIDE,
+        ADMINS,
+    ),
+    events.MESSAGE_POSTED: (
+        _("A message was posted on the notice's thread."),
+        frozenset({EXPERT, COMPANY, ADMIN}),
+        ADMINS,
+    ),
     "delivery.sent": (_("The report was delivered to the platform's team."), COMPANY_SIDE, ADMINS),
     "delivery.dead": (
         _("Delivery to the platform's team failed after every retry."),

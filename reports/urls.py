@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, company, expert, merge, ops, overview, package, volunteer
+from .views import common, company, expert, merge, notices, ops, overview, package, volunteer
 
 app_name = "reports"
 
@@ -44,7 +44,15 @@ urlpatterns = [
     path("review/<ref:reference>/merge/", merge.merge, name="merge"),
     path("company/reports/", company.portal, name="portal"),
     path("company/settings/", company.company_settings, name="company_settings"),
+    # Before company_detail: "bulk-acknowledge" would also match <ref:reference>.
+    path(
+        "company/reports/bulk-acknowledge/",
+        notices.bulk_acknowledge,
+        name="bulk_acknowledge",
+    ),
     path("company/reports/<ref:reference>/", company.company_detail, name="company_detail"),
+    path("company/reports/<ref:reference>/assign/", notices.assign, name="assign_notice"),
+    path("notices/<ref:reference>/messages/", notices.post_message, name="notice_message"),
     path("company/reports/<ref:reference>/acknowledge/", company.acknowledge, name="acknowledge"),
     path("company/reports/<ref:reference>/outcome/", company.outcome, name="outcome"),
     path(

@@ -377,6 +377,8 @@ MAX_QUERY_STRING_BYTES = envint("MAX_QUERY_STRING_BYTES", 64 * 1024)
 # --- Limits for every door (reports/limits.py; docs/security.md, Limits) --------------------------
 # Reports per volunteer per hour, submit form and API together.
 SUBMISSIONS_PER_HOUR = envint("SUBMISSIONS_PER_HOUR", 30)
+# Posts per person per hour on notice threads (company staff and the programme).
+NOTICE_MESSAGES_PER_HOUR = envint("NOTICE_MESSAGES_PER_HOUR", 30)
 # Requests per IP address per hour to signed evidence links (reports:evidence_link).
 EVIDENCE_LINK_REQUESTS_PER_IP_HOUR = envint("EVIDENCE_LINK_REQUESTS_PER_IP_HOUR", 120)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 from django.utils import timezone
 
 from spotter.audit import record_event
@@ -45,6 +45,26 @@ def is_overdue(report: Report, now: datetime | None = None) -> bool:
         report.status in (ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED)
         and report.act_due_at is not None
         and report.act_due_at < now
+    )
+
+
+def next_deadline(report: Report) -> datetime | None:
+    """The deadline the company works to now: acknowledging a new notice, acting on an
+    acknowledged one; none once closed."""
+    if report.status == ReportStatus.FORWARDED:
+        return report.ack_due_at
+    if report.status == ReportStatus.ACKNOWLEDGED:
+        return report.act_due_at
+    return None
+
+
+def next_deadline_expression() -> Case:
+    """``next_deadline`` in SQL, to sort a list by it (NULL for closed reports)."""
+    return Case(
+        When(status=ReportStatus.FORWARDED, then=F("ack_due_at")),
+        When(status=ReportStatus.ACKNOWLEDGED, then=F("act_due_at")),
+        default=None,
+        output_field=DateTimeField(),
     )
 
 

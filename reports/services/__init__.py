@@ -13,6 +13,13 @@ Celery tasks all call these, through this package: ``from reports import service
 from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
 from .company_settings import set_notice_language
 from .merge import merge_order, merge_reports
+from .notices import (
+    BulkResult,
+    assign_notice,
+    bulk_acknowledge,
+    colleagues,
+    post_notice_message,
+)
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
 from .submission import (
     LISTING_FIELDS,
@@ -26,6 +33,11 @@ from .submission import (
 )
 
 __all__ = [
+    "BulkResult",
+    "assign_notice",
+    "bulk_acknowledge",
+    "colleagues",
+    "post_notice_message",
     "LISTING_FIELDS",
     "ListingDetails",
     "acknowledge_report",

@@ -13,37 +13,55 @@ from spotter.models import Role
 
 from .. import selectors, services
 from ..actions import allowed_actions
+from ..deadlines import time_left_label
 from ..forms import CompanySettingsForm, OutcomeForm, add_errors
-from ..forwarding.sla import is_overdue
-from ..models import Outcome, ReportStatus
+from ..forwarding.sla import is_overdue, next_deadline
+from ..models import Outcome
 from ..notices import notice_context
 from ..panels import render_company_panels
 from ..permissions import access_report
+from ..portal_forms import AssignForm, PortalFilterForm
 from .common import label_rows, reference_url_prefix
 from .confirmation import confirmation_page, confirmed
 
 
 @role_required(Role.COMPANY_STAFF)
 def portal(request):
-    status = request.GET.get("status", "")
-    if status not in {"", ReportStatus.FORWARDED, ReportStatus.ACKNOWLEDGED, ReportStatus.CLOSED}:
-        status = ""
+    form = PortalFilterForm(request.GET or None)
+    valid = form.is_valid() if request.GET else True
+    filters = form.filters() if request.GET else {"sort": "due"}
+    mine = bool(request.GET) and form.cleaned_data.get("mine")
     page = Paginator(
-        selectors.company_reports(request.user.company_id, status=status), 30
+        selectors.company_reports(
+            request.user.company_id,
+            assignee_id=request.user.pk if mine else None,
+            **filters,
+        ),
+        30,
     ).get_page(request.GET.get("page"))
     now = timezone.now()
     for report in page:
         report.overdue = is_overdue(report, now)
+        report.time_left = time_left_label(next_deadline(report), now)
     label_rows(page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    flipped = query.copy()
+    flipped["sort"] = "-due" if filters.get("sort", "due") == "due" else "due"
     return render(
         request,
         "reports/company_portal.html",
         {
             "page": page,
-            "status": status,
+            "status": filters.get("status", ""),
+            "filter_form": form if request.GET else PortalFilterForm(initial={"sort": "due"}),
+            "query": query.urlencode(),
+            "due_sort_query": flipped.urlencode(),
+            "sort": filters.get("sort", "due"),
             "company": request.user.company,
             "url_prefix": reference_url_prefix("reports:company_detail"),
         },
+        status=200 if valid else 400,
     )
 
 
@@ -90,9 +108,21 @@ def _detail_context(request, report, outcome_form=None) -> dict:
             "evidence_items": report.evidence.all(),
             "actions": allowed_actions(report, request.user),
             "panels": render_company_panels(report, request.user),
+            "assign_form": _assign_form(report, request.user),
         }
     )
     return context
+
+
+def _assign_form(report, user) -> AssignForm | None:
+    """Open notices can be given to a colleague; closed ones show who handled them."""
+    if report.status not in services.notices.ASSIGNABLE_STATES:
+        return None
+    return AssignForm(
+        initial={"assignee": report.assignee_id or ""},
+        colleagues=services.colleagues(report.company_id),
+        viewer=user,
+    )
 
 
 @require_POST

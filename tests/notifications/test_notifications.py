@@ -200,13 +200,23 @@ def test_preferences_page_offers_only_the_roles_kinds(client):
     assert Kind.NEW_NOTICE in page and Kind.REPORT_CONFIRMED not in page
     saved = client.post(
         reverse("notifications:preferences"),
-        {Kind.NEW_NOTICE: Channel.EMAIL, Kind.NOTICE_OVERDUE: Channel.OFF},
+        {
+            Kind.NEW_NOTICE: Channel.EMAIL,
+            Kind.NOTICE_OVERDUE: Channel.OFF,
+            Kind.NOTICE_ASSIGNED: Channel.SITE,
+            Kind.NOTICE_REPLY: Channel.EMAIL,
+        },
     )
     assert saved.status_code == 302
     assert services.channel_for(staff, Kind.NEW_NOTICE) == Channel.EMAIL
     bad = client.post(
         reverse("notifications:preferences"),
-        {Kind.NEW_NOTICE: "loud", Kind.NOTICE_OVERDUE: Channel.OFF},
+        {
+            Kind.NEW_NOTICE: "loud",
+            Kind.NOTICE_OVERDUE: Channel.OFF,
+            Kind.NOTICE_ASSIGNED: Channel.SITE,
+            Kind.NOTICE_REPLY: Channel.EMAIL,
+        },
     )
     assert bad.status_code == 200 and Kind.NEW_NOTICE in bad.context["form"].errors
 

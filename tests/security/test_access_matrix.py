@@ -179,6 +179,10 @@ EXPECTED: dict[str, Rule] = {
     "reports:acknowledge": post("staff"),
     "reports:outcome": post("staff"),
     "reports:correct_outcome": post("staff"),
+    "reports:bulk_acknowledge": post("staff other_staff"),  # only their own company's notices
+    "reports:assign_notice": post("staff"),
+    # The notice's thread: the company's staff and the programme (never the volunteer).
+    "reports:notice_message": post("staff expert admin"),
     # --- reports: admin --------------------------------------------------------------------
     "reports:overview": page("admin"),
     "reports:retry_delivery": post("admin"),

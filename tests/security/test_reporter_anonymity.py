@@ -151,3 +151,38 @@ def test_two_packages_of_one_volunteer_share_no_linking_value(
         timeline = next(data for name, data in files.items() if name.endswith("timeline.json"))
         tokens.append(set(re.findall(rb"[0-9a-fA-F]{16,}|#\d+", timeline)))
     assert not (tokens[0] & tokens[1])
+
+
+def test_notice_thread_assignment_and_filters_carry_nothing_from_the_reporter(
+    client_for, volunteer, expert, staff
+):
+    """The company tools of issue 13 (time left, filters, bulk acknowledge, assignment, the
+    thread with the programme and its notifications) add nothing about the reporter."""
+    token = current_ip.set(REPORTER_IP)
+    try:
+        report = factories.make_confirmed_report(volunteer=volunteer, expert=expert)
+    finally:
+        current_ip.reset(token)
+    services.bulk_acknowledge(staff=staff, references=[report.reference])
+    services.assign_notice(report=report, staff=staff, assignee=staff)
+    services.post_notice_message(report=report, author=staff, body="Which listing photo?")
+    services.post_notice_message(report=report, author=expert, body="The second one.")
+    seal_pending()
+    client = client_for(staff)
+    secrets = _reporter_secrets(volunteer)
+    evidence = _evidence_hashes([report])
+    bodies = {
+        "detail": client.get(reverse("reports:company_detail", args=[report.reference])).content,
+        "portal": client.get(reverse("reports:portal")).content,
+        "portal filtered": client.get(
+            reverse("reports:portal"), {"q": report.reference, "mine": "on", "sort": "-due"}
+        ).content,
+        "notifications": client.get(reverse("notifications:list")).content,
+    }
+    files = _package_files(client.get(reverse("reports:evidence_package", args=[report.reference])))
+    package_hashes = {hashlib.sha256(data).hexdigest().encode() for data in files.values()}
+    for name, data in files.items():
+        _assert_clean(name, data, evidence | package_hashes, secrets)
+    for name, body in bodies.items():
+        _assert_clean(name, body, evidence, secrets)
+    assert expert.display_name.encode() not in bodies["detail"]
