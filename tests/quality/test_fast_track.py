@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quality.models import VolunteerTally
+from quality.models import SamplingDecision, VolunteerTally
 from quality.selectors import fast_track_reports, wilson_lower_bound_at_least
 from quality.services import confirm_fast_tracked
 from reports.models import Report, ReportStatus, Species, SpeciesGroup, Verdict
@@ -172,3 +172,12 @@ def test_list_query_count_does_not_grow(world, client_for, expert, django_assert
     with django_assert_max_num_queries(len(small)):
         page = client.get(URL)
     assert page.content.decode().count("data-reference=") == 18
+
+
+def test_fast_tracked_decisions_are_sampled_like_any_other(world, expert, settings):
+    settings.SECOND_REVIEW_SHARE = 0.10
+    confirm_fast_tracked(expert=expert, references=[world["ok"].reference])
+    row = SamplingDecision.objects.get(report=world["ok"])
+    assert row.cites_appendix == "II" and not row.live and row.expert_id == expert.pk
+    assert row.p >= 0.05  # the floor: fast-tracked decisions stay measured
+    assert row.sampled == (row.draw < row.p)
