@@ -260,7 +260,7 @@ def confirm_fast_tracked(*, expert: User, references: list[str]) -> FastTrackRes
     if result.confirmed:
         record_event(
             actor=expert,
-            action="report.fast_track_batch",
+            action="fast_track.batch_confirmed",
             target=expert,
             data={"confirmed": result.confirmed, "refused": [r for r, _w in result.refused]},
         )

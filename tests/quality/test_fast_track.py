@@ -11,7 +11,7 @@ from quality.models import SamplingDecision, VolunteerTally
 from quality.selectors import fast_track_reports, wilson_lower_bound_at_least
 from quality.services import confirm_fast_tracked
 from reports.models import Report, ReportStatus, Species, SpeciesGroup, Verdict
-from spotter.models import Role
+from spotter.models import AuditEvent, Role
 from spotter.stats import wilson_interval
 from tests import factories
 
@@ -72,6 +72,8 @@ def test_row_confirm_goes_through_the_confirm_service(world, client_for, expert)
     assert report.status == ReportStatus.FORWARDED  # forwarded to the member platform
     assert report.deliveries.exists()
     assert _status(world["lead_ok"]) == ReportStatus.SUBMITTED  # only the row asked for
+    batch = AuditEvent.objects.get(action="fast_track.batch_confirmed")
+    assert batch.actor == expert and batch.data["confirmed"] == [report.reference]
 
 
 def test_confirm_selected_refuses_appendix_one_and_live_even_if_posted(world, client_for, expert):
