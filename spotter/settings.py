@@ -384,8 +384,7 @@ SLA_ACK_HOURS_DEFAULT = 24
 SLA_ACT_HOURS_DEFAULT = 72
 CERTIFICATE_VALID_DAYS = envint("CERTIFICATE_VALID_DAYS", 365)
 QUIZ_PASS_PERCENT = envint("QUIZ_PASS_PERCENT", 80)
-# Blind second reviews: the base share (0 = off, 1 = every decision), and overrides of
-# quality.sampling.DEFAULTS (adaptive share, fast-track; docs/verification.md).
+# Second review base share (0 off, 1 all); ADAPTIVE_REVIEW overrides quality.sampling.DEFAULTS.
 SECOND_REVIEW_SHARE = float(os.environ.get("SECOND_REVIEW_SHARE", "0.10"))
 ADAPTIVE_REVIEW: dict = {}
 # "Lead spotter" is offered when the 95% Wilson lower bound of a volunteer's accuracy has stayed
