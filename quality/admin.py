@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SecondReview
+from .models import SamplingDecision, SecondReview
 
 
 @admin.register(SecondReview)
@@ -13,6 +13,26 @@ class SecondReviewAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in SecondReview._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SamplingDecision)
+class SamplingDecisionAdmin(admin.ModelAdmin):
+    """Read-only: why each decision was or was not sampled (quality.sampling)."""
+
+    list_display = ["report", "p", "draw", "sampled", "cites_appendix", "live", "expert_band"]
+    list_filter = ["sampled", "cites_appendix", "live", "expert_band"]
+    search_fields = ["report__reference"]
+    list_select_related = ["report"]
+    readonly_fields = [f.name for f in SamplingDecision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -138,3 +138,34 @@ class SeniorDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Why"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+REFERENCE_RE = re.compile(r"^[A-Za-z0-9-]{1,20}$")  # spotter.converters.ReferenceConverter
+FAST_TRACK_MAX = 100
+
+
+class FastTrackForm(forms.Form):
+    """One row's confirm button (``reference``) or the ticked rows (``selected``)."""
+
+    reference = forms.CharField(required=False)
+    selected = forms.CharField(required=False)  # read as a list in clean()
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.selected_values = data.getlist("selected") if data is not None else []
+
+    def clean(self):
+        cleaned = super().clean()
+        one = (cleaned.get("reference") or "").strip()
+        references = [one] if one else [value.strip() for value in self.selected_values]
+        field = "reference" if one else "selected"
+        if not references or not all(references):
+            raise forms.ValidationError({field: _("Choose at least one report to confirm.")})
+        if len(references) > FAST_TRACK_MAX:
+            raise forms.ValidationError(
+                {field: _("Confirm at most %(n)d reports at once.") % {"n": FAST_TRACK_MAX}}
+            )
+        if not all(REFERENCE_RE.match(value) for value in references):
+            raise forms.ValidationError({field: _("That is not a report reference.")})
+        cleaned["references"] = references
+        return cleaned

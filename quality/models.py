@@ -215,3 +215,41 @@ class SecondReview(models.Model):
     def case_label(self) -> str:
         # Reviewers see this label, not the report reference, so the case stays blind.
         return f"SR-{self.pk}"
+
+
+class SamplingDecision(models.Model):
+    """Whether one expert decision was sampled for a blind second review, and why.
+
+    One row per decided report (written in the decision's transaction while sampling is on):
+    the HMAC draw, the share ``p`` and every factor of quality.sampling's formula, so an audit
+    can replay the choice (sampled ⇔ draw < p) and the dashboard can weigh what it found."""
+
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, related_name="sampling_decision"
+    )
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    review = models.OneToOneField(
+        SecondReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="sampling"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    draw = models.FloatField()
+    p = models.FloatField()
+    base = models.FloatField()
+    f_expert = models.FloatField()
+    f_cites = models.FloatField()
+    f_volunteer = models.FloatField()
+    sampled = models.BooleanField()
+    # The evidence the factors came from.
+    expert_reviews = models.IntegerField()
+    expert_disagreements = models.IntegerField()
+    expert_band = models.CharField(max_length=8)
+    cites_appendix = models.CharField(max_length=3, blank=True)
+    live = models.BooleanField(default=False)
+    volunteer_decided = models.IntegerField()
+    volunteer_low = models.FloatField()
+
+    class Meta:
+        verbose_name = _("sampling decision")
+
+    def __str__(self) -> str:
+        return f"report {self.report_id}: p={self.p:.3f} draw={self.draw:.3f}"

@@ -12,17 +12,22 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Power
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spotter.models import User
+from reports.catalogue import CitesAppendix
+from reports.models import Report, ReportStatus
+from reports.permissions import visible_reports
+from spotter.models import Role, User
 from training.models import AttemptAnswer
 
 from . import rollups
 from .blind import open_blind_reviews
 from .facts import month_start, week_start
 from .models import SecondReview, SecondReviewStatus, VolunteerPeriod, VolunteerTally
-from .stats import AccuracyEstimate, interval_text, pct, wilson_interval
+from .sampling import config as sampling_config
+from .stats import Z95, AccuracyEstimate, interval_text, pct, wilson_interval
 
 
 @dataclass
@@ -248,3 +253,52 @@ def volunteer_table(country: str = "") -> QuerySet[VolunteerTally]:
     if country:
         qs = qs.filter(volunteer__country=country)
     return qs
+
+
+# --- Fast-track -----------------------------------------------------------------------------
+# Low risk: CITES Appendix II or III, and not a live animal. Appendix I, live animals and
+# reports without a species are never fast-tracked.
+FAST_TRACK_APPENDICES = (CitesAppendix.II, CitesAppendix.III)
+
+
+def wilson_lower_bound_at_least(threshold: float, minimum: int) -> QuerySet[VolunteerTally]:
+    """All-time tallies whose accuracy's 95% Wilson lower bound is ≥ ``threshold`` over at least
+    ``minimum`` decided reports, in SQL without a square root.
+
+    The Wilson interval is the set of π with (p̂ − π)² ≤ z² π(1 − π) / n, so its lower end is
+    ≥ t exactly when p̂ ≥ t and (p̂ − t)² ≥ z² t(1 − t) / n, i.e. with c confirmed of n:
+    c ≥ t·n and (c − t·n)² ≥ z²·t(1 − t)·n."""
+    t = float(threshold)
+    decided = F("confirmed") + F("rejected")
+    return (
+        VolunteerTally.objects.filter(dimension="all", value="")
+        .annotate(
+            ft_n=decided,
+            ft_gap=F("confirmed") - t * decided,
+        )
+        .annotate(ft_gap2=Power(F("ft_gap"), 2))
+        .filter(ft_n__gte=max(1, int(minimum)), ft_gap__gte=0)
+        .filter(ft_gap2__gte=Z95 * Z95 * t * (1 - t) * F("ft_n"))
+    )
+
+
+def fast_track_reports(user: User) -> QuerySet[Report]:
+    """Reports an expert may confirm from the fast-track batch view: THE one rule, used by the
+    page's list and by the batch service (which re-checks each row under its lock).
+
+    Waiting in the queue (submitted, not a duplicate), visible to ``user`` (so never their own
+    nor a blind case), low risk (Appendix II/III species, not a live animal), and flagged by a
+    lead spotter or by a volunteer whose Wilson lower bound clears the fast-track threshold."""
+    if user.role != Role.EXPERT and not user.is_programme_admin:
+        return Report.objects.none()
+    conf = sampling_config()
+    trusted = wilson_lower_bound_at_least(
+        conf.fast_track_min_lower_bound, conf.fast_track_min_decided
+    ).values("volunteer_id")
+    return (
+        visible_reports(user)
+        .filter(status=ReportStatus.SUBMITTED, duplicate_of__isnull=True)
+        .filter(species__cites_appendix__in=FAST_TRACK_APPENDICES)
+        .exclude(product_type__slug__in=conf.live_product_types)
+        .filter(Q(volunteer__is_lead_spotter=True) | Q(volunteer_id__in=trusted))
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -15,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import Report, Verdict
+from reports.services import claim_report, confirm_report
 from spotter.audit import record_event
-from spotter.errors import InvalidState, NotAllowed
+from spotter.errors import InvalidState, NotAllowed, SpotterError
 from spotter.models import Role, User
 
-from . import blind, rollups
-from .models import ReviewVerdict, SecondReview, SecondReviewStatus
-from .selectors import lead_spotter_offer
+from . import blind, rollups, sampling
+from .models import ReviewVerdict, SamplingDecision, SecondReview, SecondReviewStatus
+from .selectors import fast_track_reports, lead_spotter_offer
 
 SAMPLING_SALT = b"quality.second-review.v1"
 
@@ -38,23 +40,54 @@ def second_review_draw(report: Report) -> float:
 
 
 def assign_second_review(report: Report) -> SecondReview | None:
-    """Called inside the confirm/reject transaction; samples SECOND_REVIEW_SHARE of decisions."""
+    """Called inside the confirm/reject transaction: the decision is sampled for a blind second
+    review when its draw is below its adaptive share (quality.sampling); the draw, the share
+    and its factors are stored either way, so the choice can be replayed and weighed."""
     if report.verdict not in Verdict.values or report.decided_by_id is None:
         return None
-    if second_review_draw(report) >= float(settings.SECOND_REVIEW_SHARE):
-        return None
-    review, created = SecondReview.objects.get_or_create(
-        report=report,
-        defaults={"first_verdict": report.verdict, "first_expert_id": report.decided_by_id},
-    )
-    if created:
-        record_event(
-            actor=None,
-            action="second_review.assigned",
-            target=review,
-            to_state=review.status,
-            data={"report": report.reference},
+    base = float(settings.SECOND_REVIEW_SHARE)
+    if base <= 0:
+        return None  # second review switched off: nothing to record
+    conf = sampling.config()
+    evidence = sampling.evidence_for(report, conf)
+    share = sampling.share(evidence, base, conf)
+    draw = second_review_draw(report)
+    sampled = draw < share.p
+    review = None
+    if sampled:
+        review, created = SecondReview.objects.get_or_create(
+            report=report,
+            defaults={"first_verdict": report.verdict, "first_expert_id": report.decided_by_id},
         )
+        if created:
+            record_event(
+                actor=None,
+                action="second_review.assigned",
+                target=review,
+                to_state=review.status,
+                data={"report": report.reference, "p": round(share.p, 6), "draw": round(draw, 6)},
+            )
+    SamplingDecision.objects.get_or_create(
+        report=report,
+        defaults={
+            "expert_id": report.decided_by_id,
+            "review": review,
+            "draw": draw,
+            "p": share.p,
+            "base": share.base,
+            "f_expert": share.f_expert,
+            "f_cites": share.f_cites,
+            "f_volunteer": share.f_volunteer,
+            "sampled": sampled,
+            "expert_reviews": evidence.expert_reviews,
+            "expert_disagreements": evidence.expert_disagreements,
+            "expert_band": share.expert_band,
+            "cites_appendix": evidence.cites_appendix,
+            "live": evidence.live,
+            "volunteer_decided": evidence.volunteer_confirmed + evidence.volunteer_rejected,
+            "volunteer_low": share.volunteer_low,
+        },
+    )
     return review
 
 
@@ -190,3 +223,45 @@ def accept_lead_spotter(*, volunteer: User) -> User:
         )
     volunteer.is_lead_spotter = True
     return user
+
+
+@dataclass
+class FastTrackResult:
+    confirmed: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
+
+
+def confirm_fast_tracked(*, expert: User, references: list[str]) -> FastTrackResult:
+    """Confirm low-risk reports from the fast-track batch view, one transaction per report.
+
+    Each reference is looked up through ``fast_track_reports`` (the one fast-track rule) with
+    its row locked, so a report that is not — or no longer — eligible (Appendix I, a live
+    animal, an untrusted volunteer, already claimed…) is refused whatever was posted; an
+    eligible one is claimed and confirmed by the ordinary review services, so forwarding,
+    events and second-review sampling all happen as for any confirm."""
+    result = FastTrackResult()
+    for reference in dict.fromkeys(references):  # once each, in the order given
+        try:
+            with transaction.atomic():
+                report = (
+                    fast_track_reports(expert)
+                    .select_for_update(of=("self",))
+                    .filter(reference=reference)
+                    .first()
+                )
+                if report is None:
+                    raise NotAllowed(_("This report cannot be fast-tracked."))
+                report = claim_report(report=report, expert=expert)
+                confirm_report(report=report, expert=expert)
+        except SpotterError as exc:
+            result.refused.append((reference, str(exc)))
+        else:
+            result.confirmed.append(reference)
+    if result.confirmed:
+        record_event(
+            actor=expert,
+            action="fast_track.batch_confirmed",
+            target=expert,
+            data={"confirmed": result.confirmed, "refused": [r for r, _w in result.refused]},
+        )
+    return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, reviews, volunteers
+from .views import dashboards, fast_track, reviews, volunteers
 
 app_name = "quality"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("dashboard/csv/<slug:name>.csv", dashboards.chart_csv, name="chart_csv"),
     path("dashboard/volunteers/", dashboards.volunteers, name="volunteers"),
     path("dashboard/transparency/", dashboards.transparency, name="transparency"),
+    # Before reports' review/<ref:reference>/ (quality's URLs are included first).
+    path("review/fast-track/", fast_track.fast_track, name="fast_track"),
     path("second-reviews/", reviews.queue, name="second_reviews"),
     path("second-reviews/senior/", reviews.senior, name="senior_queue"),
     path("second-reviews/<id:pk>/", reviews.case, name="case"),

@@ -387,8 +387,9 @@ SLA_ACK_HOURS_DEFAULT = 24
 SLA_ACT_HOURS_DEFAULT = 72
 CERTIFICATE_VALID_DAYS = envint("CERTIFICATE_VALID_DAYS", 365)
 QUIZ_PASS_PERCENT = envint("QUIZ_PASS_PERCENT", 80)
-# Share of expert decisions sampled for a blind second review (quality app).
+# Second review base share (0 off, 1 all); ADAPTIVE_REVIEW overrides quality.sampling.DEFAULTS.
 SECOND_REVIEW_SHARE = float(os.environ.get("SECOND_REVIEW_SHARE", "0.10"))
+ADAPTIVE_REVIEW: dict = {}
 # "Lead spotter" is offered when the 95% Wilson lower bound of a volunteer's accuracy has stayed
 # at or above this, with at least this many decided reports, for this many weekly checkpoints.
 LEAD_SPOTTER_MIN_LOWER_BOUND = float(os.environ.get("LEAD_SPOTTER_MIN_LOWER_BOUND", "0.90"))

@@ -18,6 +18,7 @@ from spotter.decorators import role_required
 from spotter.models import Role
 
 from .. import rollups
+from ..adaptive_figures import adaptive_figures
 from ..dashboard import STATE_METRICS, Dashboard
 from ..facts import CELL_COMPANY, CELL_COUNTRY, CELL_GROUP
 from ..filters import form_query
@@ -88,6 +89,7 @@ def _render(request, *, company: MemberCompany | None):
     context["body"] = body  # a SafeString (a rendered template), and still one from the cache
     if company is None:
         context["keywords"] = keyword_figures(dashboard.today)  # live, outside the cache
+        context["adaptive"] = adaptive_figures()  # live too: one grouped query
     return render(request, TEMPLATE, context)
 
 

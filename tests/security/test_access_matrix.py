@@ -205,6 +205,7 @@ EXPECTED: dict[str, Rule] = {
     "quality:volunteers": page("admin"),
     "quality:transparency": page("admin"),
     "quality:second_reviews": page("expert"),
+    "quality:fast_track": page("expert admin"),
     "quality:senior_queue": page("expert", expert=404),  # not a senior expert
     "quality:case": page("expert"),
     "quality:case_evidence": page("expert"),
