@@ -375,11 +375,10 @@ MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", EVIDENCE_MAX_REPORT_BYTES + 2 * 
 MAX_QUERY_STRING_BYTES = envint("MAX_QUERY_STRING_BYTES", 64 * 1024)
 
 # --- Limits for every door (reports/limits.py; docs/security.md, Limits) --------------------------
-# Reports per volunteer per hour, submit form and API together.
+# Per hour: reports per volunteer (form and API together), posts per person on notice threads,
+# requests per IP address to signed evidence links (reports:evidence_link).
 SUBMISSIONS_PER_HOUR = envint("SUBMISSIONS_PER_HOUR", 30)
-# Posts per person per hour on notice threads (company staff and the programme).
 NOTICE_MESSAGES_PER_HOUR = envint("NOTICE_MESSAGES_PER_HOUR", 30)
-# Requests per IP address per hour to signed evidence links (reports:evidence_link).
 EVIDENCE_LINK_REQUESTS_PER_IP_HOUR = envint("EVIDENCE_LINK_REQUESTS_PER_IP_HOUR", 120)
 
 # --- Programme rules ------------------------------------------------------------------------
@@ -390,8 +389,7 @@ QUIZ_PASS_PERCENT = envint("QUIZ_PASS_PERCENT", 80)
 # Second review base share (0 off, 1 all); ADAPTIVE_REVIEW overrides quality.sampling.DEFAULTS.
 SECOND_REVIEW_SHARE = float(os.environ.get("SECOND_REVIEW_SHARE", "0.10"))
 ADAPTIVE_REVIEW: dict = {}
-# "Lead spotter" is offered when the 95% Wilson lower bound of a volunteer's accuracy has stayed
-# at or above this, with at least this many decided reports, for this many weekly checkpoints.
+# Lead spotter offered: 95% Wilson lower bound ≥ this, ≥ N decided, for this many weeks running.
 LEAD_SPOTTER_MIN_LOWER_BOUND = float(os.environ.get("LEAD_SPOTTER_MIN_LOWER_BOUND", "0.90"))
 LEAD_SPOTTER_MIN_DECIDED = envint("LEAD_SPOTTER_MIN_DECIDED", 30)
 LEAD_SPOTTER_STABLE_WEEKS = envint("LEAD_SPOTTER_STABLE_WEEKS", 4)
