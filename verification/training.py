@@ -21,10 +21,13 @@ from django.utils.translation import gettext as _
 
 from keywords.models import ReportMatch
 from reports.models import Report, Verdict
+from spotter.audit import record_event
 
 from . import classifier
 from .models import ModelVersion, RunStatus
 
+TRAINED_EVENT = "verification.model_trained"
+REFUSED_EVENT = "verification.model_refused"
 DEFAULT_MIN_DECIDED = 200
 DEFAULT_MIN_PER_CLASS = 30
 
@@ -103,12 +106,16 @@ def train() -> ModelVersion:
     reason = refusal_reason(confirmed, rejected)
     if reason:
         with transaction.atomic():
-            return ModelVersion.objects.create(
+            run = ModelVersion.objects.create(
                 version=_next_version(),
                 status=RunStatus.REFUSED,
                 reason=reason,
                 n_decided=confirmed + rejected,
             )
+            record_event(
+                actor=None, action=REFUSED_EVENT, target=run, to_state=run.status, reason=reason
+            )
+            return run
     decided = Report.objects.filter(verdict__in=[Verdict.CONFIRMED, Verdict.REJECTED])
     verdicts = dict(decided.values_list("pk", "verdict"))
     listings = listings_of(decided)
@@ -119,10 +126,10 @@ def train() -> ModelVersion:
     buffer = io.BytesIO()
     joblib.dump(fitted.pipeline, buffer, compress=3)
     with transaction.atomic():
-        ModelVersion.objects.select_for_update().filter(status=RunStatus.ACTIVE).update(
+        ModelVersion.objects.filter(status=RunStatus.ACTIVE).update(
             status=RunStatus.RETIRED, pipeline=None
         )
-        return ModelVersion.objects.create(
+        run = ModelVersion.objects.create(
             version=_next_version(),
             status=RunStatus.ACTIVE,
             n_decided=len(ids),
@@ -132,6 +139,14 @@ def train() -> ModelVersion:
             metrics=fitted.metrics,
             pipeline=buffer.getvalue(),
         )
+        record_event(
+            actor=None,
+            action=TRAINED_EVENT,
+            target=run,
+            to_state=run.status,
+            data={k: run.metrics[k] for k in ("precision", "recall", "brier")},
+        )
+        return run
 
 
 class Loaded:

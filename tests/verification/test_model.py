@@ -31,6 +31,8 @@ def test_too_few_decided_reports_keeps_the_model_off_and_says_why(settings, clie
     assert run.status == RunStatus.REFUSED and run.pipeline is None
     assert "40" in run.reason and "200" in run.reason
     assert training.active_model() is None
+    event = AuditEvent.objects.get(action=training.REFUSED_EVENT)
+    assert event.object_id == str(run.pk) and event.reason == run.reason
     page = client_for(admin_user).get(reverse("verification:model")).content.decode()
     assert "The model is off" in page and run.reason in page
 
@@ -52,6 +54,8 @@ def test_training_stores_a_versioned_model_with_held_out_metrics(small_minimums)
     assert 0 <= metrics["brier"] <= 1 and len(metrics["calibration"]) == classifier.CALIBRATION_BINS
     assert sum(row["n"] for row in metrics["calibration"]) == 20
     assert training.active_model().version == 1
+    event = AuditEvent.objects.get(action=training.TRAINED_EVENT)
+    assert event.data["precision"] == metrics["precision"]
 
     second = training.train()
     assert second.version == 2
@@ -105,7 +109,7 @@ def test_no_panel_without_a_model_or_a_score(client_for, volunteer, expert):
 def _snapshot():
     return (
         list(Report.objects.order_by("pk").values_list("pk", "status", "verdict", "updated_at")),
-        AuditEvent.objects.count(),
+        AuditEvent.objects.filter(object_type="report").count(),
     )
 
 
