@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quality.selectors import volunteer_accuracy
 from reports.models import Report, ReportStatus
@@ -37,6 +38,15 @@ WEIGHTS = {
     "age": 10,  # hours waiting / 72, capped at 1
     "seller": 10,  # other reports sharing a seller identifier, 2 or more → 1
     "model": 20,  # the classifier's calibrated probability (left out while the model is off)
+}
+LABELS = {
+    "cites": _("CITES appendix"),
+    "live": _("Live animal"),
+    "keywords": _("Keyword matches"),
+    "volunteer": _("Volunteer's record"),
+    "age": _("Time waiting"),
+    "seller": _("Repeat seller"),
+    "model": _("Model probability"),
 }
 CITES_VALUE = {"I": 1.0, "II": 0.6, "III": 0.3}
 UNKNOWN_SPECIES = 0.4

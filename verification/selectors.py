@@ -10,7 +10,7 @@ from reports.models import Report
 
 from . import training
 from .models import ModelVersion, ReportRisk, RunStatus
-from .risk import WEIGHTS
+from .risk import LABELS, WEIGHTS
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Prediction:
     version: int | None
     drivers: list[tuple[str, float]] = field(default_factory=list)
     risk: ReportRisk | None = None
+    # (label, value in [0, 1], weight) per input of the score
     inputs: list[tuple[str, float | None, int]] = field(default_factory=list)
 
 
@@ -32,7 +33,7 @@ def prediction_for(report: Report) -> Prediction | None:
     prediction = Prediction(probability=None, version=None, risk=risk)
     if risk is not None:
         prediction.inputs = [
-            (name, risk.components.get(name), weight) for name, weight in WEIGHTS.items()
+            (LABELS[name], risk.components.get(name), weight) for name, weight in WEIGHTS.items()
         ]
     if model is not None:
         listing = training.listings_of(Report.objects.filter(pk=report.pk))[report.pk]

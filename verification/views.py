@@ -7,7 +7,7 @@ from django.shortcuts import render
 from spotter.decorators import role_required
 from spotter.models import Role
 
-from .risk import WEIGHTS
+from .risk import LABELS, WEIGHTS
 from .selectors import model_status
 
 
@@ -16,5 +16,8 @@ def model_page(request):
     return render(
         request,
         "verification/model.html",
-        {"status": model_status(), "weights": WEIGHTS.items()},
+        {
+            "status": model_status(),
+            "weights": [(LABELS[name], weight) for name, weight in WEIGHTS.items()],
+        },
     )
