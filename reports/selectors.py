@@ -15,6 +15,7 @@ from .forwarding.sla import next_deadline_expression
 from .headline import headline_counts  # noqa: F401 (the overview's figures; see headline.py)
 from .models import Evidence, Report, ReportStatus
 from .permissions import visible_reports
+from .queue_sorts import queue_sort
 
 
 def report_timeline(report: Report) -> QuerySet[AuditEvent]:
@@ -23,8 +24,11 @@ def report_timeline(report: Report) -> QuerySet[AuditEvent]:
     )
 
 
-def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QuerySet[Report]:
-    """Oldest first; scoped by reports.permissions.visible_reports like every other list (the
+def expert_queue(
+    *, expert: User, group: str = "", platform: str = "", sort: str = ""
+) -> QuerySet[Report]:
+    """Oldest first, or by a registered ordering (``reports.queue_sorts``, e.g. verification's
+    "risk"); scoped by reports.permissions.visible_reports like every other list (the
     expert's own submissions and reports they may check blind never appear)."""
     waiting = Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
     qs = (
@@ -39,6 +43,8 @@ def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QueryS
         qs = qs.filter(company__isnull=True)
     elif platform:
         qs = qs.filter(company__slug=platform)
+    if (ordering := queue_sort(sort)) is not None:
+        qs = ordering.apply(qs)
     return qs
 
 

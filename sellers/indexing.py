@@ -43,8 +43,11 @@ def identifiers_for(report: Report) -> list[extract.Found]:
 @transaction.atomic
 def index_identifiers(report: Report) -> list[ReportIdentifier]:
     """Replace the report's identifier links with what its listing says now."""
-    # Serialise with a concurrent run for the same report (a quick resubmission).
-    report = Report.objects.select_for_update(of=("self",)).select_related("company").get(pk=report.pk)
+    # Serialise with a concurrent run for the same report (a quick resubmission). of=("self",):
+    # PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the company.
+    report = (
+        Report.objects.select_for_update(of=("self",)).select_related("company").get(pk=report.pk)
+    )
     scope, company_id, domain = _scope(report)
     found = identifiers_for(report)
     keys = []

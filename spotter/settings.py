@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sellers",
     "api",
     "quality",
+    "verification",
     "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -181,9 +182,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers and beat log through LOGGING below (JSON lines with the task id), not Celery's format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The outbox (reports/forwarding/, docs/forwarding.md): exponential backoff with jitter from the
-# base delay to the cap (1 min … 24 h; 17–34 h over 12 attempts); an attempt holds its row for
-# the lease; a task lost with Redis or a dead worker is queued again after the re-queue delay.
+# The outbox (docs/forwarding.md): backoff with jitter, base delay to cap (1 min … 24 h); an attempt
+# holds its row for the lease; a task lost with Redis or a dead worker is re-queued after the delay.
 OUTBOX_BASE_DELAY_SECONDS = envint("OUTBOX_BASE_DELAY_SECONDS", 60)
 OUTBOX_MAX_DELAY_SECONDS = envint("OUTBOX_MAX_DELAY_SECONDS", 24 * 3600)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)
@@ -243,7 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-rejected-originals": {"task": "reports.tasks.purge_rejected_originals", "schedule": DAY},
     # Plans yesterday's digests (once per company and day) and retries unsent ones.
     "send-digests": {"task": "reports.tasks.send_digests", "schedule": timedelta(minutes=30)},
+    "refresh-risk": {"task": "verification.tasks.refresh_waiting_risk", "schedule": 900},
+    "retrain-model": {"task": "verification.tasks.retrain_model", "schedule": DAY},
 }
+VERIFICATION_MIN_DECIDED = envint("VERIFICATION_MIN_DECIDED", 200)  # else the model is off
 
 # --- Auth and accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "spotter.User"
@@ -367,8 +370,7 @@ EVIDENCE_MAX_PIXELS = envint("EVIDENCE_MAX_PIXELS", 24_000_000)
 EVIDENCE_URL_MAX_AGE = envint("EVIDENCE_URL_MAX_AGE", 7 * 24 * 3600)
 # Originals of rejected reports are deleted this long after the decision (reports/retention.py).
 EVIDENCE_RETENTION_REJECTED_DAYS = envint("EVIDENCE_RETENTION_REJECTED_DAYS", 180)
-# Whole request bodies above this are refused with 413 before Django reads them
-# (spotter.middleware.RequestSizeLimitMiddleware): a report's screenshots plus its form fields.
+# Bodies above this get 413 unread (spotter.middleware): a report's screenshots plus its fields.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", EVIDENCE_MAX_REPORT_BYTES + 2 * 1024 * 1024)
 # Room for the bookmarklet's prefill (api/bookmarklet.py: 4,000 selected characters, which
 # percent-encode to up to 36 KB); longer query strings are a 414 (spotter.middleware).

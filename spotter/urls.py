@@ -26,6 +26,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("api/", include("api.urls")),
     path("", include("quality.urls")),
+    path("", include("verification.urls")),
     path("", include("keywords.urls")),
     path("", include("sellers.urls")),
     path("", include("notifications.urls")),

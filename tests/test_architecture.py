@@ -23,6 +23,7 @@ LAYERS = [
     "keywords",
     "sellers",
     "quality",
+    "verification",
     "notifications",
     "api",
 ]

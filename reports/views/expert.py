@@ -15,6 +15,7 @@ from ..forms import ConfirmForm, MergeForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
 from ..panels import render_review_panels
 from ..permissions import access_report, visible_reports
+from ..queue_sorts import queue_sort, queue_sorts
 from ..timeline import timeline_for
 from .common import label_rows, reference_url_prefix
 from .confirmation import confirmation_page, confirmed
@@ -24,7 +25,10 @@ from .confirmation import confirmation_page, confirmed
 def queue(request):
     group = request.GET.get("group", "")
     platform = request.GET.get("platform", "")
-    reports = selectors.expert_queue(expert=request.user, group=group, platform=platform)
+    sort = queue_sort(request.GET.get("sort", ""))
+    reports = selectors.expert_queue(
+        expert=request.user, group=group, platform=platform, sort=sort.key if sort else ""
+    )
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     label_rows(page)
     return render(
@@ -36,6 +40,8 @@ def queue(request):
             "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
             "group": group,
             "platform": platform,
+            "sorts": queue_sorts.values(),
+            "sort": sort,
             "url_prefix": reference_url_prefix("reports:review"),
         },
     )

@@ -91,6 +91,7 @@ def build_world() -> World:
         ],
         "expert": [
             ("queue", "/review/"),
+            ("queue-by-risk", "/review/?sort=risk"),
             ("review", f"/review/{refs['claimed']}/"),
             ("review-unclaimed", f"/review/{refs['waiting']}/"),
             ("second-reviews", "/second-reviews/"),
@@ -107,6 +108,7 @@ def build_world() -> World:
             ("transparency", "/dashboard/transparency/"),
             ("volunteers", "/dashboard/volunteers/"),
             ("ops-alerts", "/ops/alerts/"),
+            ("risk-model", "/verification/model/"),
         ],
     }
     return World(users=users, refs=refs, pages=pages)

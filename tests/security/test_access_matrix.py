@@ -215,6 +215,8 @@ EXPECTED: dict[str, Rule] = {
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
     "keywords:feed_csv": page("expert staff other_staff admin"),
+    # --- verification ----------------------------------------------------------------------
+    "verification:model": page("admin"),
     # --- sellers ---------------------------------------------------------------------------
     "sellers:repeat": page("expert admin"),
     "sellers:identifier": page("expert admin"),

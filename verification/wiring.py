@@ -1,0 +1,70 @@
+"""What verification plugs into the apps below it, called once from VerificationConfig.ready().
+
+reports sits below and may not import this app: it owns the registries filled here — the
+queue's "risk" ordering (``reports.queue_sorts``), the model's panel on the review page
+(``reports.panels.review_panels``) — and the ``report_changed`` signal that refreshes a
+report's stored risk after its transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from reports import events
+from reports.panels import review_panels
+from reports.queue_sorts import QueueSort, register_queue_sort
+
+from . import tasks
+from .selectors import prediction_for
+
+log = logging.getLogger(__name__)
+
+
+def order_by_risk(queryset: QuerySet) -> QuerySet:
+    """Highest stored risk first (the indexed ``ReportRisk.score``); reports not scored yet
+    last, oldest first among equals."""
+    return queryset.annotate(sort_value=F("risk__score")).order_by(
+        F("risk__score").desc(nulls_last=True), "submitted_at", "id"
+    )
+
+
+RISK_SORT = QueueSort(
+    key="risk", label=_("Highest risk first"), apply=order_by_risk, column=_("Risk")
+)
+
+
+def on_report_changed(sender, *, report, **kwargs) -> None:
+    # After commit, so the keyword matches written in the same transaction are read, and the
+    # submission never waits on the model (in-process in the embedded default).
+    report_id = report.pk
+    transaction.on_commit(lambda: _enqueue(report_id))
+
+
+def _enqueue(report_id: int) -> None:
+    try:
+        tasks.refresh_report_risk.delay(report_id)
+    except Exception:  # noqa: BLE001 — the broker being down must not fail the transition
+        log.warning(
+            "Could not queue the risk of report %s; the beat refresh catches up.",
+            report_id,
+            exc_info=True,
+        )
+
+
+def model_panel(report, user) -> str:
+    prediction = prediction_for(report)
+    if prediction is None:
+        return ""
+    return render_to_string("verification/review_panel.html", {"prediction": prediction})
+
+
+def register() -> None:
+    register_queue_sort(RISK_SORT)
+    events.report_changed.connect(on_report_changed, dispatch_uid="verification.risk")
+    if model_panel not in review_panels:
+        review_panels.append(model_panel)
