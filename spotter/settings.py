@@ -194,13 +194,12 @@ WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 # Audit sequencer period (the unsealed window) and the chain's HMAC key (docs/security.md).
 AUDIT_SEAL_SECONDS = envint("AUDIT_SEAL_SECONDS", 5)
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
-# Off-request refresh periods: dashboard counters, the overview's figures (reports/headline.py).
+# Off-request refresh periods: dashboard counters, the overview's figures (reports/headline.py);
+# how long an unused dashboard fragment stays cached (it is keyed by the counters' version).
 ROLLUP_REFRESH_SECONDS = envint("ROLLUP_REFRESH_SECONDS", 5)
 HEADLINE_REFRESH_SECONDS = envint("HEADLINE_REFRESH_SECONDS", 30)
-# Only bounds how long an unused dashboard fragment stays cached (keyed by counters' version).
 DASHBOARD_FRAGMENT_SECONDS = envint("DASHBOARD_FRAGMENT_SECONDS", 3600)
-# Ed25519 seed (base64) signing evidence packages; public key at /.well-known/evidence-package-key.
-PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")
+PACKAGE_SIGNING_KEY = os.environ.get("PACKAGE_SIGNING_KEY", "")  # Ed25519 seed (docs/security.md)
 # Operations alerts (reports/forwarding/alerts.py): a heartbeat older than this is a dead worker
 # / beat; a delivery due this long without an attempt is stuck; check_operations runs this often.
 OPS_HEARTBEAT_STALE_SECONDS = envint("OPS_HEARTBEAT_STALE_SECONDS", 300)
@@ -323,11 +322,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Evidence is private: MEDIA_ROOT is never mapped to a URL; only permission-checked views serve it.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# EVIDENCE_STORAGE=s3 keeps evidence in an S3-compatible bucket (django-storages): private
-# objects (no ACL, bucket policy decides), never a public or signed URL handed out; the app still
-# streams every file through its permission-checked views. Credentials: AWS_ACCESS_KEY_ID /
+# Evidence is private: MEDIA_ROOT is mapped to no URL. EVIDENCE_STORAGE=s3 keeps it in an
+# S3-compatible bucket (django-storages): private objects, no public or signed URL handed out;
+# permission-checked views stream every file. Credentials: AWS_ACCESS_KEY_ID /
 # AWS_SECRET_ACCESS_KEY from the environment (or the host's instance role), read by boto3.
 EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "filesystem")
 if EVIDENCE_STORAGE not in {"filesystem", "s3"}:
