@@ -394,5 +394,7 @@ class DigestRun(OutboxEntry):
         return f"{self.company} digest {self.date}"
 
 
-# The operations models (alerts to the admins, worker heartbeats) live beside these.
+# Beside these: what experts keep to work faster (saved queue filters, canned replies) and the
+# operations models (alerts to the admins, worker heartbeats).
+from .expert_models import CannedReply, CannedReplyKind, SavedFilter  # noqa: E402, F401
 from .ops_models import AlertKind, Heartbeat, OpsAlert  # noqa: E402, F401

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from spotter.models import AuditEvent, User
 
@@ -21,15 +22,43 @@ def report_timeline(report: Report) -> QuerySet[AuditEvent]:
     )
 
 
-def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QuerySet[Report]:
-    """Oldest first; scoped by reports.permissions.visible_reports like every other list (the
-    expert's own submissions and reports they may check blind never appear)."""
+# The queue's orderings by name: what ``?sort=`` may say (reports.queue reads it). Each is a
+# label and an ORDER BY; every one ends with "id" so pages and "next in queue" are stable. A new
+# ordering is one more entry here.
+QUEUE_SORTS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    "oldest": (gettext_lazy("Oldest first"), (F("submitted_at").asc(), F("id").asc())),
+    "newest": (gettext_lazy("Newest first"), (F("submitted_at").desc(), F("id").desc())),
+    # "I" < "II" < "III" as text; reports without a catalogue species come last.
+    "cites": (
+        gettext_lazy("CITES Appendix I first"),
+        (F("species__cites_appendix").asc(nulls_last=True), F("submitted_at").asc(), F("id")),
+    ),
+    "group": (
+        gettext_lazy("Species group"),
+        (
+            F("species__group__order").asc(nulls_last=True),
+            F("species__group__slug").asc(nulls_last=True),
+            F("submitted_at").asc(),
+            F("id"),
+        ),
+    ),
+}
+DEFAULT_QUEUE_SORT = "oldest"
+
+
+def expert_queue(
+    *, expert: User, group: str = "", platform: str = "", sort: str = DEFAULT_QUEUE_SORT
+) -> QuerySet[Report]:
+    """Ordered by ``QUEUE_SORTS[sort]`` (oldest first by default); scoped by
+    reports.permissions.visible_reports like every other list (the expert's own submissions and
+    reports they may check blind never appear)."""
     waiting = Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
+    _label, ordering = QUEUE_SORTS.get(sort, QUEUE_SORTS[DEFAULT_QUEUE_SORT])
     qs = (
         visible_reports(expert, waiting)
         .select_related("species__group", "product_type", "company", "claimed_by")
         .annotate(evidence_count=_evidence_count())
-        .order_by("submitted_at", "id")
+        .order_by(*ordering)
     )
     if group:
         qs = qs.filter(species__group__slug=group)
@@ -38,6 +67,55 @@ def expert_queue(*, expert: User, group: str = "", platform: str = "") -> QueryS
     elif platform:
         qs = qs.filter(company__slug=platform)
     return qs
+
+
+# How far "next in queue" looks (ids only): far beyond a day's work of one expert.
+QUEUE_NAVIGATION_LIMIT = 5000
+
+
+def queue_successors(*, expert: User, current: Report | None = None, **filters: str) -> list[str]:
+    """References of the reports after ``current`` in the expert's queue with these filters and
+    sort, then those before it (wrapping round): the ones the expert may take now, i.e. not
+    claimed by another expert. ``current`` itself is never in the list."""
+    rows = list(
+        expert_queue(expert=expert, **filters)
+        .filter(Q(claimed_by__isnull=True) | Q(claimed_by=expert))
+        .values_list("pk", "reference")[:QUEUE_NAVIGATION_LIMIT]
+    )
+    ids = [pk for pk, _reference in rows]
+    if current is not None and current.pk in ids:
+        at = ids.index(current.pk)
+        rows = rows[at + 1 :] + rows[:at]
+    return [reference for pk, reference in rows if current is None or pk != current.pk]
+
+
+def next_in_queue(*, expert: User, candidates: list[str], **filters: str) -> str | None:
+    """The first of ``candidates`` (from ``queue_successors``, taken before a decision) still
+    waiting for this expert now; else the first report of the queue; None when it is empty."""
+    takeable = expert_queue(expert=expert, **filters).filter(
+        Q(claimed_by__isnull=True) | Q(claimed_by=expert)
+    )
+    if candidates:
+        still = set(
+            takeable.filter(reference__in=candidates[:50]).values_list("reference", flat=True)
+        )
+        for reference in candidates[:50]:
+            if reference in still:
+                return reference
+    return takeable.values_list("reference", flat=True).first()
+
+
+def same_listing_reports(user: User, report: Report) -> QuerySet[Report]:
+    """Other reports of this report's listing (same listing key or normalised URL), newest
+    first, those ``user`` may see only."""
+    condition = Q(normalized_url=report.normalized_url)
+    if report.listing_key:
+        condition |= Q(listing_key=report.listing_key)
+    return (
+        visible_reports(user, Report.objects.filter(condition).exclude(pk=report.pk))
+        .only("reference", "status", "submitted_at", "verdict")
+        .order_by("-submitted_at", "-id")[:20]
+    )
 
 
 def _evidence_count() -> Coalesce:

@@ -14,6 +14,7 @@ from .company import acknowledge_report, correct_outcome, forward_report, record
 from .company_settings import set_notice_language
 from .merge import merge_order, merge_reports
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
+from .saved_filters import delete_filter, save_filter
 from .submission import (
     LISTING_FIELDS,
     ListingDetails,
@@ -33,6 +34,7 @@ __all__ = [
     "company_for_domain",
     "confirm_report",
     "correct_outcome",
+    "delete_filter",
     "ensure_can_submit",
     "forward_report",
     "merge_order",
@@ -42,6 +44,7 @@ __all__ = [
     "release_report",
     "request_info",
     "resubmit_report",
+    "save_filter",
     "set_notice_language",
     "submission_limit_reached",
     "submit_report",
