@@ -103,7 +103,10 @@
   });
 
   // htmx swaps the queue when a filter changes: read the rows again.
-  document.body.addEventListener("htmx:afterSwap", function () {
+  // (Only that swap: others, such as the notification count, leave the selection alone.)
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "queue") return;
     rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-queue-row]"));
     selected = -1;
   });

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from reports.models import CannedReply, Report, ReportStatus
+from reports.models import CannedReply, Report, ReportStatus, Species, SpeciesGroup
 from spotter.models import Role
 from tests import factories
 from tests.test_browser_loop import login
@@ -22,8 +22,16 @@ def focused(page, expression="document.activeElement.textContent.trim()"):
 def queue_world():
     factories.make_company(slug="shopco", domains=("example-shop.com",), name="ShopCo")
     volunteer = factories.make_user(Role.VOLUNTEER)
-    older = factories.make_report(volunteer)
-    newer = factories.make_report(volunteer)
+    # A group of their own: the queue filtered by it holds exactly these two reports.
+    group = SpeciesGroup.objects.create(slug="keys-group", name="Keys group", order=50)
+    species = Species.objects.create(
+        scientific_name="Testudo keysii",
+        common_name_en="Keys tortoise",
+        group=group,
+        cites_appendix="II",
+    )
+    older = factories.make_report(volunteer, species=species)
+    newer = factories.make_report(volunteer, species=species)
     Report.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(hours=5))
     CannedReply.objects.create(
         kind="rejection", language="en", title="Replica", text="Looks like resin to us."
@@ -36,7 +44,8 @@ def test_keyboard_only_review(live_server, page, queue_world):
     expert, older, newer = queue_world
     base = live_server.url
     login(page, base, expert.email)
-    page.goto(f"{base}/review/")
+    page.goto(f"{base}/review/?group=keys-group")
+    page.wait_for_load_state("networkidle")  # htmx has loaded the notification count
 
     # j/k move through the queue; Enter opens the selected report.
     page.keyboard.press("j")
@@ -82,13 +91,13 @@ def test_keyboard_only_review(live_server, page, queue_world):
     # Typing in a field never fires a shortcut.
     page.keyboard.type(" Not ivory.")
     assert page.input_value("#reject_note") == "Looks like resin to us. Not ivory."
-    assert page.url.endswith(f"/review/{older.reference}/")
+    assert page.url.endswith(f"/review/{older.reference}/?group=keys-group")
     page.keyboard.press("Tab")
     page.once("dialog", lambda dialog: dialog.accept())  # "are you sure?" (app.js)
     page.keyboard.press("Enter")
 
     # The next report of the queue opens, with what was done.
-    page.wait_for_url(f"**/review/{newer.reference}/")
+    page.wait_for_url(f"**/review/{newer.reference}/?group=keys-group")
     page.wait_for_selector(f"text={older.reference} rejected.")
     rejected = Report.objects.get(pk=older.pk)
     assert rejected.status == ReportStatus.REJECTED
@@ -97,7 +106,7 @@ def test_keyboard_only_review(live_server, page, queue_world):
     # n: nothing else waits (the one here is skipped) → back to the queue.
     page.keyboard.press("n")
     page.wait_for_selector("text=Nothing else is waiting in this queue.")
-    assert page.url.endswith("/review/")
+    assert page.url.endswith("/review/?group=keys-group")
 
 
 def test_screenshot_opens_full_size_and_esc_closes(live_server, page, queue_world):
