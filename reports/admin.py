@@ -8,6 +8,7 @@ from spotter.errors import SpotterError
 from . import forwarding
 from .forwarding import webhooks
 from .models import (
+    CannedReply,
     Delivery,
     DeliveryStatus,
     DigestRun,
@@ -147,6 +148,17 @@ class SpeciesAdmin(admin.ModelAdmin):
     ]
     list_filter = ["group", "cites_appendix"]
     search_fields = ["scientific_name", "common_name_en", "common_name_zh", "common_name_fr"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Ready-made rejection notes and needs-info messages experts pick on the review page, in
+    the expert's interface language (reports.forms.CannedReplyMixin)."""
+
+    list_display = ["title", "kind", "language", "is_active"]
+    list_filter = ["kind", "language", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["title", "text"]
 
 
 @admin.register(ProductType)

@@ -16,7 +16,7 @@ from spotter.services import create_user_with_role
 
 from . import services
 from .evidence import process_image
-from .models import MemberCompany, ProductType, RejectionReason, Species
+from .models import CannedReply, MemberCompany, ProductType, RejectionReason, Species
 
 DEMO_PASSWORD = "spotter-demo-2026"
 
@@ -192,3 +192,64 @@ def create_demo_reports(users: dict[str, User]) -> None:
         note="Listing removed, seller warned.",
     )
     del parrot
+
+
+# Canned replies for the review page (reports.models.CannedReply), in each interface language;
+# admins edit them in /admin/. (kind, language, title, text)
+DEMO_CANNED_REPLIES = [
+    (
+        "rejection",
+        "en",
+        "Replica or synthetic",
+        "Thank you for the report. The item looks like a replica or synthetic material (uniform "
+        "colour, moulding seams), so it is not a wildlife product.",
+    ),
+    (
+        "rejection",
+        "en",
+        "Screenshot unreadable",
+        "Thank you. We could not confirm the listing from the screenshots: please capture the "
+        "whole listing with its URL and date next time.",
+    ),
+    (
+        "needs_info",
+        "en",
+        "Close-up needed",
+        "Could you add a close-up screenshot of the item (texture, cross-section or markings)?",
+    ),
+    (
+        "needs_info",
+        "en",
+        "Listing text needed",
+        "Could you paste the full listing text, including the seller's description and price?",
+    ),
+    (
+        "rejection",
+        "fr",
+        "Réplique ou matière synthétique",
+        "Merci pour ce signalement. L'objet semble être une réplique ou une matière synthétique "
+        "(couleur uniforme, traces de moulage) : ce n'est pas un produit d'origine animale.",
+    ),
+    (
+        "needs_info",
+        "fr",
+        "Gros plan nécessaire",
+        "Pourriez-vous ajouter une capture d'écran en gros plan de l'objet (texture, tranche ou "
+        "marques) ?",
+    ),
+    (
+        "rejection",
+        "zh-hans",
+        "仿制品或合成材料",
+        "感谢您的举报。该物品看起来是仿制品或合成材料（颜色均匀、有模具接缝），不属于野生动物制品。",
+    ),
+    ("needs_info", "zh-hans", "需要特写截图", "能否补充一张物品的特写截图（纹理、横截面或标记）？"),
+]
+
+
+def create_demo_canned_replies() -> None:
+    """The demo canned replies (kept as they are if an admin changed them)."""
+    for kind, language, title, text in DEMO_CANNED_REPLIES:
+        CannedReply.objects.get_or_create(
+            kind=kind, language=language, title=title, defaults={"text": text}
+        )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from spotter.errors import InvalidInput, SpotterError
@@ -12,7 +13,7 @@ from . import staging
 from . import validation as rules
 from .catalogue import species_sort_key
 from .evidence import process_uploads
-from .models import Outcome, ProductType, RejectionReason, Species
+from .models import CannedReply, CannedReplyKind, Outcome, ProductType, RejectionReason, Species
 from .validation import LANGUAGE_CHOICES, LISTING_FIELDS, ListingDetails
 
 
@@ -268,7 +269,72 @@ class ConfirmForm(forms.Form):
 CHOOSE = ("", _("Choose…"))
 
 
-class RejectForm(forms.Form):
+class CannedReplySelect(forms.Select):
+    """Each option carries its reply's text (static/js/review.js puts it in the form's text
+    box); the select names the text box it fills."""
+
+    def __init__(self, *args, texts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts = texts or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        text = self.texts.get(str(value))
+        if text:
+            option["attrs"]["data-text"] = text
+        return option
+
+
+class CannedReplyMixin(forms.Form):
+    """A select of the active canned replies of ``canned_kind`` in the expert's language.
+    With JavaScript, choosing one fills the text box; without it, a chosen reply is used when
+    the text box is left empty (``canned_text``)."""
+
+    canned_kind = ""
+    text_field = ""
+
+    canned = forms.TypedChoiceField(
+        label=_("Canned reply"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Fills the text below; you can still edit it."),
+    )
+
+    def __init__(self, *args, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        replies = list(
+            CannedReply.objects.filter(
+                kind=self.canned_kind, language=language or get_language(), is_active=True
+            ).only("pk", "title", "text")
+        )
+        self.replies = {reply.pk: reply for reply in replies}
+        field = self.fields["canned"]
+        if replies:
+            field.widget = CannedReplySelect(
+                texts={str(r.pk): r.text for r in replies},
+                attrs={"data-canned-target": self.text_field},
+            )
+        else:
+            field.widget = forms.HiddenInput()
+        # After the widget: setting the choices hands them to it.
+        field.choices = [("", _("— none —"))] + [(r.pk, r.title) for r in replies]
+
+    def canned_text(self) -> str:
+        reply = self.replies.get(self.cleaned_data.get("canned"))
+        return reply.text if reply else ""
+
+    def clean_canned(self):
+        value = self.cleaned_data.get("canned")
+        if value is not None and value not in self.replies:
+            raise forms.ValidationError(_("Choose one of the listed replies."))
+        return value
+
+
+class RejectForm(CannedReplyMixin):
+    canned_kind = CannedReplyKind.REJECTION
+    text_field = "note"
+
     reason = forms.ChoiceField(label=_("Reason"), choices=[CHOOSE, *RejectionReason.choices])
     note = forms.CharField(
         label=_("Explanation for the volunteer"),
@@ -276,21 +342,36 @@ class RejectForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    field_order = ["reason", "canned", "note"]
 
-    def clean_note(self):
-        return clean_text(self.cleaned_data.get("note"))
+    def clean(self):
+        data = super().clean()
+        data["note"] = clean_text(data.get("note")) or (
+            self.canned_text() if "canned" in data else ""
+        )
+        return data
 
 
-class NeedsInfoForm(forms.Form):
+class NeedsInfoForm(CannedReplyMixin):
+    canned_kind = CannedReplyKind.NEEDS_INFO
+    text_field = "message"
+
     message = forms.CharField(
-        label=_("What is needed?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What is needed?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+    field_order = ["canned", "message"]
 
-    def clean_message(self):
-        value = clean_text(self.cleaned_data.get("message"))
-        if not value:
-            raise forms.ValidationError(_("Say what information is needed."))
-        return value
+    def clean(self):
+        data = super().clean()
+        data["message"] = clean_text(data.get("message")) or (
+            self.canned_text() if "canned" in data else ""
+        )
+        if not data["message"] and "message" not in self.errors:
+            self.add_error("message", _("Say what information is needed."))
+        return data
 
 
 class OutcomeForm(forms.Form):

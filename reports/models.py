@@ -398,6 +398,8 @@ class DigestRun(OutboxEntry):
         return f"{self.company} digest {self.date}"
 
 
-# The operations models (alerts to the admins, worker heartbeats) live beside these.
+# Beside these: what experts keep to work faster (saved queue filters, canned replies), notice
+# threads, and the operations models (alerts to the admins, worker heartbeats).
+from .expert_models import CannedReply, CannedReplyKind, SavedFilter  # noqa: E402, F401
 from .notice_models import NoticeMessage  # noqa: E402, F401
 from .ops_models import AlertKind, Heartbeat, OpsAlert  # noqa: E402, F401

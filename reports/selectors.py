@@ -15,7 +15,7 @@ from .forwarding.sla import next_deadline_expression
 from .headline import headline_counts  # noqa: F401 (the overview's figures; see headline.py)
 from .models import Evidence, Report, ReportStatus
 from .permissions import visible_reports
-from .queue_sorts import queue_sort
+from .queue_sorts import DEFAULT_QUEUE_SORT, queue_sort
 
 
 def report_timeline(report: Report) -> QuerySet[AuditEvent]:
@@ -25,17 +25,16 @@ def report_timeline(report: Report) -> QuerySet[AuditEvent]:
 
 
 def expert_queue(
-    *, expert: User, group: str = "", platform: str = "", sort: str = ""
+    *, expert: User, group: str = "", platform: str = "", sort: str = DEFAULT_QUEUE_SORT
 ) -> QuerySet[Report]:
-    """Oldest first, or by a registered ordering (``reports.queue_sorts``, e.g. verification's
-    "risk"); scoped by reports.permissions.visible_reports like every other list (the
-    expert's own submissions and reports they may check blind never appear)."""
+    """Ordered by the registered ordering ``sort`` (``reports.queue_sorts``: oldest first by
+    default, verification's "risk"…); scoped by reports.permissions.visible_reports like every
+    other list (the expert's own submissions and reports they may check blind never appear)."""
     waiting = Report.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
     qs = (
         visible_reports(expert, waiting)
         .select_related("species__group", "product_type", "company", "claimed_by")
         .annotate(evidence_count=_evidence_count())
-        .order_by("submitted_at", "id")
     )
     if group:
         qs = qs.filter(species__group__slug=group)
@@ -43,9 +42,56 @@ def expert_queue(
         qs = qs.filter(company__isnull=True)
     elif platform:
         qs = qs.filter(company__slug=platform)
-    if (ordering := queue_sort(sort)) is not None:
-        qs = ordering.apply(qs)
-    return qs
+    return queue_sort(sort).apply(qs)
+
+
+# How far "next in queue" looks (ids only): far beyond a day's work of one expert.
+QUEUE_NAVIGATION_LIMIT = 5000
+
+
+def queue_successors(*, expert: User, current: Report | None = None, **filters: str) -> list[str]:
+    """References of the reports after ``current`` in the expert's queue with these filters and
+    sort, then those before it (wrapping round): the ones the expert may take now, i.e. not
+    claimed by another expert. ``current`` itself is never in the list."""
+    rows = list(
+        expert_queue(expert=expert, **filters)
+        .filter(Q(claimed_by__isnull=True) | Q(claimed_by=expert))
+        .values_list("pk", "reference")[:QUEUE_NAVIGATION_LIMIT]
+    )
+    ids = [pk for pk, _reference in rows]
+    if current is not None and current.pk in ids:
+        at = ids.index(current.pk)
+        rows = rows[at + 1 :] + rows[:at]
+    return [reference for pk, reference in rows if current is None or pk != current.pk]
+
+
+def next_in_queue(*, expert: User, candidates: list[str], **filters: str) -> str | None:
+    """The first of ``candidates`` (from ``queue_successors``, taken before a decision) still
+    waiting for this expert now; else the first report of the queue; None when it is empty."""
+    takeable = expert_queue(expert=expert, **filters).filter(
+        Q(claimed_by__isnull=True) | Q(claimed_by=expert)
+    )
+    if candidates:
+        still = set(
+            takeable.filter(reference__in=candidates[:50]).values_list("reference", flat=True)
+        )
+        for reference in candidates[:50]:
+            if reference in still:
+                return reference
+    return takeable.values_list("reference", flat=True).first()
+
+
+def same_listing_reports(user: User, report: Report) -> QuerySet[Report]:
+    """Other reports of this report's listing (same listing key or normalised URL), newest
+    first, those ``user`` may see only."""
+    condition = Q(normalized_url=report.normalized_url)
+    if report.listing_key:
+        condition |= Q(listing_key=report.listing_key)
+    return (
+        visible_reports(user, Report.objects.filter(condition).exclude(pk=report.pk))
+        .only("reference", "status", "submitted_at", "verdict")
+        .order_by("-submitted_at", "-id")[:20]
+    )
 
 
 def _evidence_count() -> Coalesce:

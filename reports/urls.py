@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import common, company, expert, merge, notices, ops, overview, package, volunteer
+from .views import (
+    common,
+    company,
+    expert,
+    merge,
+    notices,
+    ops,
+    overview,
+    package,
+    queue_nav,
+    volunteer,
+)
 
 app_name = "reports"
 
@@ -35,6 +46,9 @@ urlpatterns = [
         name="evidence_package_key",
     ),
     path("review/", expert.queue, name="queue"),
+    path("review/next/", queue_nav.queue_next, name="queue_next"),
+    path("review/filters/", queue_nav.save_filter, name="save_filter"),
+    path("review/filters/<id:filter_id>/delete/", queue_nav.delete_filter, name="delete_filter"),
     path("review/<ref:reference>/", expert.review, name="review"),
     path("review/<ref:reference>/claim/", expert.claim, name="claim"),
     path("review/<ref:reference>/release/", expert.release, name="release"),

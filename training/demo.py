@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from reports.demo import DEMO_ACCOUNTS, create_demo_accounts, create_demo_reports
+from reports.demo import (
+    DEMO_ACCOUNTS,
+    create_demo_accounts,
+    create_demo_canned_replies,
+    create_demo_reports,
+)
 from spotter.errors import InvalidState
 from spotter.models import User
 
@@ -22,6 +27,7 @@ def load_demo_data() -> list[tuple[str, str]]:
     users = create_demo_accounts()
     certify_demo_volunteer(users["volunteer@example.org"])
     create_demo_reports(users)
+    create_demo_canned_replies()
     return [(email, role) for email, role, *_ in DEMO_ACCOUNTS]
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0010_reference_names'),
+        ('reports', '0012_canned_replies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -21,6 +21,7 @@ from .notices import (
     post_notice_message,
 )
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
+from .saved_filters import delete_filter, save_filter
 from .submission import (
     LISTING_FIELDS,
     ListingDetails,
@@ -45,6 +46,7 @@ __all__ = [
     "company_for_domain",
     "confirm_report",
     "correct_outcome",
+    "delete_filter",
     "ensure_can_submit",
     "forward_report",
     "merge_order",
@@ -54,6 +56,7 @@ __all__ = [
     "release_report",
     "request_info",
     "resubmit_report",
+    "save_filter",
     "set_notice_language",
     "submission_limit_reached",
     "submit_report",

@@ -60,7 +60,8 @@ def _require_state(report: Report, *allowed: str) -> None:
 
 def _attach_evidence(
     report: Report, images: Iterable[ProcessedImage], names: Iterable[str]
-) -> None:
+) -> list[int]:
+    added = []
     for processed, name in zip(images, names, strict=True):
         evidence = Evidence(
             report=report,
@@ -78,6 +79,21 @@ def _attach_evidence(
             f"image.{processed.clean_extension}", ContentFile(processed.clean_bytes), save=False
         )
         evidence.save()
+        added.append(evidence.pk)
+    return added
+
+
+def _recorded_value(report: Report, name: str):
+    """A listing field's value as the audit event keeps it (JSON): the species by scientific
+    name, the product type by slug, a price as text."""
+    value = getattr(report, name)
+    if name == "species":
+        return value.scientific_name if value is not None else ""
+    if name == "product_type":
+        return value.slug if value is not None else ""
+    if value is None:
+        return ""
+    return value if isinstance(value, int | str) else str(value)
 
 
 def ensure_can_submit(user: User) -> None:
@@ -154,23 +170,33 @@ def resubmit_report(
         _require_state(report, *actions.STATES[actions.RESUBMIT])
         if report.evidence.count() + len(images) > 5:
             raise InvalidState(_("A report holds at most 5 screenshots."))
-        changed = []
+        changed, before, after = [], {}, {}
         for name in LISTING_FIELDS:
             new = getattr(details, name)
             if getattr(report, name) != new:
+                before[name] = _recorded_value(report, name)
                 setattr(report, name, new)
+                after[name] = _recorded_value(report, name)
                 changed.append(name)
         if "species" in changed:
             report.species_reported = report.species
         report.status = ReportStatus.SUBMITTED
         report.save()
-        _attach_evidence(report, images, image_names or [""] * len(images))
+        added = _attach_evidence(report, images, image_names or [""] * len(images))
+        # Before/after of each changed field and the new screenshots: the review page shows
+        # the expert what changed since their request (reports.resubmission).
         events.report_transition(
             report=report,
             actor=volunteer,
             action=events.RESUBMITTED,
             from_state=ReportStatus.NEEDS_INFO,
-            data={"changed": changed, "screenshots_added": len(images)},
+            data={
+                "changed": changed,
+                "before": before,
+                "after": after,
+                "screenshots_added": len(images),
+                "screenshot_ids": added,
+            },
         )
     return report
 

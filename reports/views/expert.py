@@ -15,22 +15,30 @@ from ..forms import ConfirmForm, MergeForm, NeedsInfoForm, RejectForm
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
 from ..panels import render_review_panels
 from ..permissions import access_report, visible_reports
-from ..queue_sorts import queue_sort, queue_sorts
+from ..queue import query_string, queue_params, selector_filters, sort_choices
+from ..queue_sorts import queue_sort
+from ..resubmission import latest_resubmission
 from ..timeline import timeline_for
 from .common import label_rows, reference_url_prefix
 from .confirmation import confirmation_page, confirmed
+from .queue_nav import go_next, queue_url, review_url, with_query
+
+
+def _form_problems(form) -> list[str]:
+    return [str(message) for messages_ in form.errors.values() for message in messages_]
 
 
 @role_required(Role.EXPERT)
 def queue(request):
-    group = request.GET.get("group", "")
-    platform = request.GET.get("platform", "")
-    sort = queue_sort(request.GET.get("sort", ""))
-    reports = selectors.expert_queue(
-        expert=request.user, group=group, platform=platform, sort=sort.key if sort else ""
-    )
+    params = queue_params(request.GET)
+    filters = selector_filters(params)
+    reports = selectors.expert_queue(expert=request.user, **filters)
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     label_rows(page)
+    saved_filters = list(request.user.saved_filters.all())
+    for saved in saved_filters:
+        saved.url = queue_url(queue_params(saved.params))
+    query = query_string(params)
     return render(
         request,
         "reports/queue.html",
@@ -38,10 +46,15 @@ def queue(request):
             "page": page,
             "groups": SpeciesGroup.objects.all(),
             "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
-            "group": group,
-            "platform": platform,
-            "sorts": queue_sorts.values(),
-            "sort": sort,
+            "group": filters["group"],
+            "platform": filters["platform"],
+            "sort": filters["sort"],
+            "ordering": queue_sort(filters["sort"]),
+            "sorts": sort_choices(),
+            "params": params,
+            "queue_query": query,
+            "next_url": with_query(reverse("reports:queue_next"), params),
+            "saved_filters": saved_filters,
             "url_prefix": reference_url_prefix("reports:review"),
         },
     )
@@ -51,6 +64,7 @@ def queue(request):
 def review(request, reference):
     report = access_report(request.user, reference)
     actions = allowed_actions(report, request.user)
+    params = queue_params(request.GET)
     return render(
         request,
         "reports/review.html",
@@ -58,9 +72,9 @@ def review(request, reference):
             "report": report,
             "evidence": report.evidence.all(),
             "timeline": timeline_for(report, request.user),
-            "confirm_form": ConfirmForm(),
-            "reject_form": RejectForm(),
-            "needs_info_form": NeedsInfoForm(),
+            "confirm_form": ConfirmForm(auto_id="confirm_%s"),
+            "reject_form": RejectForm(auto_id="reject_%s"),
+            "needs_info_form": NeedsInfoForm(auto_id="needs_info_%s"),
             # The decision buttons; merging has its own card.
             "actions": actions - {MERGE},
             "may_merge": MERGE in actions,
@@ -69,8 +83,31 @@ def review(request, reference):
                 "reference", "status"
             ),
             "panels": render_review_panels(report, request.user),
+            # The queue the expert came from: decisions and "next" follow it.
+            "params": params,
+            "queue_url": queue_url(params),
+            "next_url": with_query(reverse("reports:queue_next"), params, after=reference),
+            "resubmission": latest_resubmission(report),
+            "listing_history": selectors.same_listing_reports(request.user, report),
         },
     )
+
+
+def _decide(request, reference, decide):
+    """Run a decision on the report; then the next report of the same queue."""
+    report = access_report(request.user, reference)
+    params = queue_params(request.POST)
+    candidates = selectors.queue_successors(
+        expert=request.user, current=report, **selector_filters(params)
+    )
+    try:
+        result = decide(report)
+    except SpotterError as exc:
+        messages.error(request, str(exc))
+        return redirect(review_url(reference, params))
+    if isinstance(result, str):  # what was done: go on to the next report
+        return go_next(request, params=params, candidates=candidates, done=result)
+    return result  # a page (a form problem, or the confirmation step)
 
 
 def _act(request, reference, action):
@@ -89,7 +126,7 @@ def claim(request, reference):
     def do(report):
         services.claim_report(report=report, expert=request.user)
         messages.success(request, _("You are reviewing %(ref)s.") % {"ref": reference})
-        return redirect("reports:review", reference=reference)
+        return redirect(review_url(reference, queue_params(request.POST)))
 
     return _act(request, reference, do)
 
@@ -100,7 +137,7 @@ def release(request, reference):
     def do(report):
         services.release_report(report=report, expert=request.user)
         messages.info(request, _("%(ref)s is back in the queue.") % {"ref": reference})
-        return redirect("reports:queue")
+        return redirect(queue_url(queue_params(request.POST)))
 
     return _act(request, reference, do)
 
@@ -113,7 +150,7 @@ def confirm(request, reference):
     def do(report):
         if not form.is_valid():
             messages.error(request, _("Check the confirmation form."))
-            return redirect("reports:review", reference=reference)
+            return redirect(review_url(reference, queue_params(request.POST)))
         services.confirm_report(
             report=report,
             expert=request.user,
@@ -121,10 +158,9 @@ def confirm(request, reference):
             product_type=form.cleaned_data["product_type"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, _("%(ref)s confirmed.") % {"ref": reference})
-        return redirect("reports:queue")
+        return _("%(ref)s confirmed.") % {"ref": reference}
 
-    return _act(request, reference, do)
+    return _decide(request, reference, do)
 
 
 @require_POST
@@ -134,15 +170,18 @@ def reject(request, reference):
 
     def do(report):
         if not form.is_valid():
-            messages.error(request, _("Choose a reason for rejecting the report."))
-            return redirect("reports:review", reference=reference)
+            problem = _("Choose a reason for rejecting the report.")
+            messages.error(
+                request, problem if "reason" in form.errors else " ".join(_form_problems(form))
+            )
+            return redirect(review_url(reference, queue_params(request.POST)))
         if not confirmed(request):
             return confirmation_page(
                 request,
                 title=_("Reject %(ref)s?") % {"ref": reference},
                 question=_("A rejection is final and the volunteer is told. Reject the report?"),
                 button=_("Reject"),
-                cancel_url=reverse("reports:review", args=[reference]),
+                cancel_url=review_url(reference, queue_params(request.POST)),
                 details=[
                     (_("Reason"), RejectionReason(form.cleaned_data["reason"]).label),
                     (_("Explanation for the volunteer"), form.cleaned_data["note"]),
@@ -154,10 +193,9 @@ def reject(request, reference):
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, _("%(ref)s rejected.") % {"ref": reference})
-        return redirect("reports:queue")
+        return _("%(ref)s rejected.") % {"ref": reference}
 
-    return _act(request, reference, do)
+    return _decide(request, reference, do)
 
 
 @require_POST
@@ -167,12 +205,11 @@ def needs_info(request, reference):
 
     def do(report):
         if not form.is_valid():
-            messages.error(request, _("Say what information is needed."))
-            return redirect("reports:review", reference=reference)
+            messages.error(request, " ".join(_form_problems(form)))
+            return redirect(review_url(reference, queue_params(request.POST)))
         services.request_info(
             report=report, expert=request.user, message=form.cleaned_data["message"]
         )
-        messages.success(request, _("%(ref)s returned to the volunteer.") % {"ref": reference})
-        return redirect("reports:queue")
+        return _("%(ref)s returned to the volunteer.") % {"ref": reference}
 
-    return _act(request, reference, do)
+    return _decide(request, reference, do)

@@ -171,6 +171,9 @@ EXPECTED: dict[str, Rule] = {
     "reports:confirm": post("expert"),
     "reports:reject": post("expert"),
     "reports:needs_info": post("expert"),
+    "reports:queue_next": page("expert", ok=302),  # to the next report, or back to the queue
+    "reports:save_filter": post("expert"),
+    "reports:delete_filter": post("expert"),  # the expert's own saved filter
     "reports:merge": page("expert admin"),  # GET: the form; POST with confirm=yes merges
     # --- reports: company ------------------------------------------------------------------
     "reports:portal": page("staff other_staff"),
@@ -315,6 +318,9 @@ PARAMS = {
     "uidb36": lambda w: "zz",
     "identifier_id": lambda w: w.values["identifier"].pk,
     "term_id": lambda w: w.values["term"].pk,
+    "filter_id": lambda w: (
+        report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
+    ),
 }
 URL_PARAMS = {
     "api:species-group-detail": {"slug": lambda w: w.report.species.group.slug},
