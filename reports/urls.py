@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import common, company, expert, merge, ops, overview, package, volunteer
+from .views import (
+    audit,
+    common,
+    company,
+    expert,
+    merge,
+    ops,
+    overview,
+    package,
+    report_list,
+    volunteer,
+)
 
 app_name = "reports"
 
@@ -53,11 +64,13 @@ urlpatterns = [
         name="correct_outcome",
     ),
     path("overview/", overview.overview, name="overview"),
+    path("overview/reports/", report_list.report_list, name="report_list"),
     path(
         "overview/deliveries/<id:delivery_id>/retry/",
         overview.retry_delivery,
         name="retry_delivery",
     ),
     path("ops/alerts/", ops.alert_list, name="ops_alerts"),
+    path("ops/audit/", audit.audit_search, name="audit_search"),
     path("ops/alerts/acknowledge/", ops.acknowledge, name="acknowledge_alert"),
 ]
