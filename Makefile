@@ -40,14 +40,31 @@ upgrade-uv: $(UV)
 	echo "uv" | $(UV) pip compile - --generate-hashes --no-header -o uv-bootstrap.txt.new
 	mv uv-bootstrap.txt.new uv-bootstrap.txt
 
+# The demo runs like production, DEBUG off, so a missing page is the site's own 404 (not
+# Django's debug page) and static files are served by WhiteNoise from collectstatic's output.
+# Only what plain http://$(HOST) needs is relaxed: no HTTPS redirect, no HSTS, cookies not
+# marked Secure (a browser would not send them back over http). The SECRET_KEY is generated
+# once into .cache/demo-secret-key (gitignored, mode 600) and reused, so sessions and the audit
+# chain's seals stay valid across runs.
+DEMO_KEY := .cache/demo-secret-key
+DEMO_HOSTNAME = $(firstword $(subst :, ,$(HOST)))
+DEMO_ENV = DEBUG=false SECRET_KEY="$$(cat $(DEMO_KEY))" \
+	ALLOWED_HOSTS="localhost,127.0.0.1,[::1],$(DEMO_HOSTNAME)" SECURE_SSL_REDIRECT=false \
+	SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SITE_URL=$(SITE_URL)
+
+$(DEMO_KEY):
+	mkdir -p .cache
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
 # Install, migrate, load reference + training + demo data, print the demo logins, then serve on
 # http://$(HOST) with the outbox loop (the embedded stand-in for Celery worker + beat) beside it.
 # Two-factor authentication is switched off for the demo so every role can be tried at once.
-demo: install
-	$(BIN)/python manage.py migrate --no-input -v 0
-	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+demo: install $(DEMO_KEY)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST)/  (Ctrl+C stops the server and the outbox loop)"
-	MFA_REQUIRED_ROLES= SITE_URL=$(SITE_URL) sh -c '$(BIN)/python manage.py run_outbox --loop & OUTBOX=$$!; \
+	$(DEMO_ENV) MFA_REQUIRED_ROLES= sh -c '$(BIN)/python manage.py run_outbox --loop & OUTBOX=$$!; \
 		trap "kill $$OUTBOX" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST)'
 
 # Production-mode settings for the tests that prove production behaviour (real PostgreSQL,

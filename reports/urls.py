@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    audit,
     common,
     company,
     expert,
@@ -10,6 +11,7 @@ from .views import (
     overview,
     package,
     queue_nav,
+    report_list,
     volunteer,
 )
 
@@ -75,11 +77,13 @@ urlpatterns = [
         name="correct_outcome",
     ),
     path("overview/", overview.overview, name="overview"),
+    path("overview/reports/", report_list.report_list, name="report_list"),
     path(
         "overview/deliveries/<id:delivery_id>/retry/",
         overview.retry_delivery,
         name="retry_delivery",
     ),
     path("ops/alerts/", ops.alert_list, name="ops_alerts"),
+    path("ops/audit/", audit.audit_search, name="audit_search"),
     path("ops/alerts/acknowledge/", ops.acknowledge, name="acknowledge_alert"),
 ]

@@ -176,7 +176,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "id"]),
+            # The admins' audit search by action, newest first (reports/audit_search.py).
+            models.Index(fields=["action", "id"], name="audit_action_id"),
+        ]
         # Django's internal writes (save, related managers) go through the guarded queryset too.
         base_manager_name = "objects"
 

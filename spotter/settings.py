@@ -464,8 +464,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Secure cookies whenever DEBUG is off; `make demo` (DEBUG off on http://127.0.0.1) says false
+# explicitly, since a browser never sends a secure cookie back over plain http.
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Flash messages live in the session, not the (readable) cookie: a webhook secret is shown once.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -9,8 +9,8 @@ from spotter.decorators import role_required
 from spotter.models import Role
 
 from .. import forwarding, selectors
+from ..figures import figure_reports
 from ..forwarding import alerts
-from ..forwarding.sla import overdue_reports
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
 
 LIST_LIMIT = 50
@@ -26,7 +26,12 @@ def overview(request):
         .select_related("species", "product_type")
         .order_by("decided_at")[:LIST_LIMIT]
     )
-    overdue = overdue_reports(now).select_related("company", "species").order_by("forwarded_at")
+    # The overdue figure's own filter: the number, this table and its full list agree.
+    overdue = (
+        figure_reports("overdue", now=now)
+        .select_related("company", "species")
+        .order_by("forwarded_at")
+    )
     dead = (
         Delivery.objects.filter(status=DeliveryStatus.DEAD)
         .select_related("report", "company")

@@ -24,7 +24,12 @@ VARIABLES = [
     "DATABASE_REPLICA_URL",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
 ]
+MAKEFILE = SETTINGS.parents[1] / "Makefile"
 
 
 @pytest.fixture
@@ -102,3 +107,44 @@ def test_replica_is_read_only_and_a_test_mirror(load):
     assert "default_transaction_read_only=on" in replica["OPTIONS"]["options"]
     assert replica["TEST"] == {"MIRROR": "default"}
     assert conf["DATABASE_ROUTERS"] == ["spotter.dbrouter.ReplicaRouter"]
+
+
+def demo_env() -> dict[str, str]:
+    """The variables `make demo` sets (the Makefile's DEMO_ENV), with a stand-in key."""
+    text = MAKEFILE.read_text()
+    block = text[text.index("DEMO_ENV =") : text.index("\n\n", text.index("DEMO_ENV ="))]
+    words = block.replace("\\\n", " ").split()[2:]
+    env = dict(word.split("=", 1) for word in words if "=" in word)
+    env = {name: value.strip('"') for name, value in env.items()}
+    env["SECRET_KEY"] = "k3Jx9-PqL2v_8Zt.Wm4nR7yB1cF6hD0sG5aE2uV9iO3pT8lN4qM7wX1zC6bY0jK5-demo"
+    env["ALLOWED_HOSTS"] = env["ALLOWED_HOSTS"].replace("$(DEMO_HOSTNAME)", "127.0.0.1")
+    env.pop("SITE_URL", None)
+    return env
+
+
+def test_demo_runs_like_production_over_plain_http(load):
+    """`make demo`: DEBUG off (the site's own 404/403/500 pages, hashed static files from
+    collectstatic), but nothing that plain http://127.0.0.1 cannot do."""
+    env = demo_env()
+    assert env["DEBUG"] == "false" and "$(cat" in MAKEFILE.read_text()  # the generated key
+    conf = load(**env)
+    assert conf["DEBUG"] is False
+    assert conf["STORAGES"]["staticfiles"]["BACKEND"].endswith(
+        "CompressedManifestStaticFilesStorage"
+    )
+    assert conf["SECURE_SSL_REDIRECT"] is False
+    assert conf["SECURE_HSTS_SECONDS"] == 0
+    assert conf["SESSION_COOKIE_SECURE"] is False and conf["CSRF_COOKIE_SECURE"] is False
+    assert "127.0.0.1" in conf["ALLOWED_HOSTS"]
+
+
+def test_production_keeps_secure_cookies_and_https(load):
+    conf = load(**PRODUCTION)
+    assert conf["DEBUG"] is False
+    assert conf["SESSION_COOKIE_SECURE"] is True and conf["CSRF_COOKIE_SECURE"] is True
+    assert conf["SECURE_SSL_REDIRECT"] is True and conf["SECURE_HSTS_SECONDS"] > 0
+
+
+def test_debug_off_still_needs_a_secret_key(load):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        load(DEBUG="false", SESSION_COOKIE_SECURE="false")

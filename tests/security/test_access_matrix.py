@@ -190,6 +190,8 @@ EXPECTED: dict[str, Rule] = {
     "reports:overview": page("admin"),
     "reports:retry_delivery": post("admin"),
     "reports:ops_alerts": page("admin"),
+    "reports:report_list": page("admin"),  # without ?figure=: the list of numbers
+    "reports:audit_search": page("admin"),
     "reports:acknowledge_alert": post("admin"),
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
