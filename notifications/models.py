@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     QUEUE_WAITING = "queue_waiting", _("Reports have waited long in the queue")
     NEW_NOTICE = "new_notice", _("A new notice for your platform")
     NOTICE_OVERDUE = "notice_overdue", _("A notice is overdue")
+    OUTCOME_DISCREPANCY = "outcome_discrepancy", _("A removed listing is still online")
 
 
 class Channel(models.TextChoices):
@@ -48,9 +49,11 @@ KINDS_BY_ROLE: dict[str, dict[str, str]] = {
     Role.COMPANY_STAFF: {
         Kind.NEW_NOTICE: Channel.SITE,
         Kind.NOTICE_OVERDUE: Channel.EMAIL,
+        Kind.OUTCOME_DISCREPANCY: Channel.EMAIL,
     },
     Role.ADMIN: {
         Kind.QUEUE_WAITING: Channel.DIGEST,
+        Kind.OUTCOME_DISCREPANCY: Channel.SITE,
     },
 }
 

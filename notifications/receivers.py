@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from rechecks.models import FlagKind
+from rechecks.signals import takedown_flagged
 from reports import events
 from reports.models import ReportStatus
-from spotter.models import AuditEvent, User
+from spotter.models import AuditEvent, Role, User
 
 from .models import Kind
 from .services import notify
@@ -72,5 +76,26 @@ def on_report_changed(sender, *, report, action, to_state="", data=None, **kwarg
             notify(user=staff, kind=Kind.NEW_NOTICE, report=report, dedupe_key=report.reference)
 
 
+def on_takedown_flagged(sender, *, flag, **kwargs) -> None:
+    """An outcome discrepancy: the platform's staff (to look again) and the admins."""
+    if flag.kind != FlagKind.DISCREPANCY:
+        return
+    report = flag.report
+    stage = flag.listing_check.stage_hours if flag.listing_check_id else 72
+    audience = Q(role=Role.ADMIN) | Q(is_superuser=True)
+    if report.company_id:
+        audience |= Q(company_id=report.company_id, role=Role.COMPANY_STAFF)
+    people = User.objects.filter(audience, is_active=True)
+    for person in people:
+        notify(
+            user=person,
+            kind=Kind.OUTCOME_DISCREPANCY,
+            report=report,
+            data={"stage_hours": stage},
+            dedupe_key=f"discrepancy:{report.reference}",
+        )
+
+
 def connect() -> None:
     events.report_changed.connect(on_report_changed, dispatch_uid="notifications.report_changed")
+    takedown_flagged.connect(on_takedown_flagged, dispatch_uid="notifications.takedown_flagged")

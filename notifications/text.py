@@ -35,7 +35,9 @@ def _report_url(notification: Notification) -> str:
     report = notification.report
     if report is None:
         return reverse("notifications:list")
-    if notification.kind in (Kind.NEW_NOTICE, Kind.NOTICE_OVERDUE):
+    if notification.kind == Kind.OUTCOME_DISCREPANCY and notification.user.is_programme_admin:
+        return reverse("rechecks:overview")
+    if notification.kind in (Kind.NEW_NOTICE, Kind.NOTICE_OVERDUE, Kind.OUTCOME_DISCREPANCY):
         return reverse("reports:company_detail", args=[report.reference])
     if notification.kind == Kind.REPORT_RESUBMITTED:
         return reverse("reports:review", args=[report.reference])
@@ -99,6 +101,12 @@ def describe(notification: Notification) -> Message:
         body = data.get("species", "")
     elif kind == Kind.NOTICE_OVERDUE:
         title = _("Notice %(ref)s is overdue: please record what you did") % {"ref": ref}
+    elif kind == Kind.OUTCOME_DISCREPANCY:
+        title = _("%(ref)s: the listing recorded as removed is still online") % {"ref": ref}
+        body = _(
+            "An independent check found the listing online %(hours)s hours after the outcome was "
+            "recorded. Please look at it again and correct the outcome if needed."
+        ) % {"hours": data.get("stage_hours", 72)}
     else:  # a kind retired since: still readable
         title = str(Kind(kind).label) if kind in Kind.values else kind
     return Message(title=str(title), body=str(body), url=url)

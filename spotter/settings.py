@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "training",
     "keywords",
     "sellers",
+    "rechecks",
     "api",
     "quality",
     "notifications",
@@ -154,8 +155,7 @@ if REDIS_URL:
         }
     }
 else:
-    # A file cache is shared by the web server and the outbox loop, so allauth's rate
-    # limits hold across processes even on the embedded default.
+    # Shared by the web server and the outbox loop: allauth's (and rechecks') rate limits hold.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -180,9 +180,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers and beat log through LOGGING below (JSON lines with the task id), not Celery's format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The outbox (reports/forwarding/, docs/forwarding.md): exponential backoff with jitter from the
-# base delay to the cap (1 min … 24 h; 17–34 h over 12 attempts); an attempt holds its row for
-# the lease; a task lost with Redis or a dead worker is queued again after the re-queue delay.
+# The outbox (docs/forwarding.md): backoff with jitter, base delay to cap (1 min … 24 h; 17–34 h
+# over 12 attempts); an attempt holds its row for the lease; lost tasks re-queue after the delay.
 OUTBOX_BASE_DELAY_SECONDS = envint("OUTBOX_BASE_DELAY_SECONDS", 60)
 OUTBOX_MAX_DELAY_SECONDS = envint("OUTBOX_MAX_DELAY_SECONDS", 24 * 3600)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)
@@ -242,6 +241,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-rejected-originals": {"task": "reports.tasks.purge_rejected_originals", "schedule": DAY},
     # Plans yesterday's digests (once per company and day) and retries unsent ones.
     "send-digests": {"task": "reports.tasks.send_digests", "schedule": timedelta(minutes=30)},
+    "run-rechecks": {"task": "rechecks.tasks.run_due_checks", "schedule": timedelta(minutes=5)},
 }
 
 # --- Auth and accounts ----------------------------------------------------------------------
@@ -391,8 +391,11 @@ SECOND_REVIEW_SHARE = float(os.environ.get("SECOND_REVIEW_SHARE", "0.10"))
 LEAD_SPOTTER_MIN_LOWER_BOUND = float(os.environ.get("LEAD_SPOTTER_MIN_LOWER_BOUND", "0.90"))
 LEAD_SPOTTER_MIN_DECIDED = envint("LEAD_SPOTTER_MIN_DECIDED", 30)
 LEAD_SPOTTER_STABLE_WEEKS = envint("LEAD_SPOTTER_STABLE_WEEKS", 4)
-# Set only in tests: lets webhooks go to http://127.0.0.1 receivers.
+# Set only in tests: lets webhooks / takedown checks reach http://127.0.0.1 (spotter/egress.py).
 WEBHOOK_ALLOW_LOOPBACK_HTTP = envbool("WEBHOOK_ALLOW_LOOPBACK_HTTP", False)
+RECHECK_ALLOW_LOOPBACK_HTTP = envbool("RECHECK_ALLOW_LOOPBACK_HTTP", False)
+# Takedown checks fetch only through this HTTP forward proxy (docs/verification.md); unset: off.
+RECHECK_PROXY_URL = os.environ.get("RECHECK_PROXY_URL", "")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -492,7 +495,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# LOG_FORMAT=json (the production default): one JSON object per line with request_id and
-# task_id; plain text on the embedded default (spotter/requestlog.py).
+# LOG_FORMAT=json (production default): JSON lines with request_id, task_id; else plain text.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))

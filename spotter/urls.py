@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("quality.urls")),
     path("", include("keywords.urls")),
     path("", include("sellers.urls")),
+    path("", include("rechecks.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
 ]

@@ -200,7 +200,11 @@ def test_preferences_page_offers_only_the_roles_kinds(client):
     assert Kind.NEW_NOTICE in page and Kind.REPORT_CONFIRMED not in page
     saved = client.post(
         reverse("notifications:preferences"),
-        {Kind.NEW_NOTICE: Channel.EMAIL, Kind.NOTICE_OVERDUE: Channel.OFF},
+        {
+            Kind.NEW_NOTICE: Channel.EMAIL,
+            Kind.NOTICE_OVERDUE: Channel.OFF,
+            Kind.OUTCOME_DISCREPANCY: Channel.EMAIL,
+        },
     )
     assert saved.status_code == 302
     assert services.channel_for(staff, Kind.NEW_NOTICE) == Channel.EMAIL
