@@ -37,7 +37,7 @@ SENTENCES = {
         SEEN_BY_ALL_STAFF,
     ),
     services.FLAGGED["relisted"]: (
-        _("The listing appears to be online again after it was removed:"),
+        _("The listing appears to be online again after it was removed."),
         SEEN_BY_REVIEWERS,
     ),
 }
