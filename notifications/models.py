@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     NOTICE_OVERDUE = "notice_overdue", _("A notice is overdue")
     NOTICE_ASSIGNED = "notice_assigned", _("A notice was assigned to you")
     NOTICE_REPLY = "notice_reply", _("A new message on a notice")
+    OUTCOME_DISCREPANCY = "outcome_discrepancy", _("A removed listing is still online")
 
 
 class Channel(models.TextChoices):
@@ -53,9 +54,11 @@ KINDS_BY_ROLE: dict[str, dict[str, str]] = {
         Kind.NOTICE_OVERDUE: Channel.EMAIL,
         Kind.NOTICE_ASSIGNED: Channel.EMAIL,
         Kind.NOTICE_REPLY: Channel.EMAIL,
+        Kind.OUTCOME_DISCREPANCY: Channel.EMAIL,
     },
     Role.ADMIN: {
         Kind.QUEUE_WAITING: Channel.DIGEST,
+        Kind.OUTCOME_DISCREPANCY: Channel.SITE,
     },
 }
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
+from rechecks.models import FlagKind
+from rechecks.signals import takedown_flagged
 from reports import events
 from reports.models import ReportStatus
 from spotter.models import AuditEvent, Role, User
@@ -104,9 +108,30 @@ def on_notice_message_posted(sender, *, report, message, actor=None, **kwargs) -
         )
 
 
+def on_takedown_flagged(sender, *, flag, **kwargs) -> None:
+    """An outcome discrepancy: the platform's staff (to look again) and the admins."""
+    if flag.kind != FlagKind.DISCREPANCY:
+        return
+    report = flag.report
+    stage = flag.listing_check.stage_hours if flag.listing_check_id else 72
+    audience = Q(role=Role.ADMIN) | Q(is_superuser=True)
+    if report.company_id:
+        audience |= Q(company_id=report.company_id, role=Role.COMPANY_STAFF)
+    people = User.objects.filter(audience, is_active=True)
+    for person in people:
+        notify(
+            user=person,
+            kind=Kind.OUTCOME_DISCREPANCY,
+            report=report,
+            data={"stage_hours": stage},
+            dedupe_key=f"discrepancy:{report.reference}",
+        )
+
+
 def connect() -> None:
     events.report_changed.connect(on_report_changed, dispatch_uid="notifications.report_changed")
     events.notice_assigned.connect(on_notice_assigned, dispatch_uid="notifications.assigned")
     events.notice_message_posted.connect(
         on_notice_message_posted, dispatch_uid="notifications.notice_message"
     )
+    takedown_flagged.connect(on_takedown_flagged, dispatch_uid="notifications.takedown_flagged")

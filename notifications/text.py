@@ -35,7 +35,14 @@ def _report_url(notification: Notification) -> str:
     report = notification.report
     if report is None:
         return reverse("notifications:list")
-    if notification.kind in (Kind.NEW_NOTICE, Kind.NOTICE_OVERDUE, Kind.NOTICE_ASSIGNED):
+    if notification.kind == Kind.OUTCOME_DISCREPANCY and notification.user.is_programme_admin:
+        return reverse("rechecks:overview")
+    if notification.kind in (
+        Kind.NEW_NOTICE,
+        Kind.NOTICE_OVERDUE,
+        Kind.NOTICE_ASSIGNED,
+        Kind.OUTCOME_DISCREPANCY,
+    ):
         return reverse("reports:company_detail", args=[report.reference])
     if notification.kind == Kind.NOTICE_REPLY:
         to_company = (notification.data or {}).get("to") == "company"
@@ -111,6 +118,12 @@ def describe(notification: Notification) -> Message:
         else:
             title = _("The platform's team wrote about notice %(ref)s") % {"ref": ref}
         body = data.get("excerpt", "")
+    elif kind == Kind.OUTCOME_DISCREPANCY:
+        title = _("%(ref)s: the listing recorded as removed is still online") % {"ref": ref}
+        body = _(
+            "An independent check found the listing online %(hours)s hours after the outcome was "
+            "recorded. Please look at it again and correct the outcome if needed."
+        ) % {"hours": data.get("stage_hours", 72)}
     else:  # a kind retired since: still readable
         title = str(Kind(kind).label) if kind in Kind.values else kind
     return Message(title=str(title), body=str(body), url=url)

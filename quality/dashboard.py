@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from rechecks.selectors import discrepancy_counts
 from reports.forwarding.sla import overdue_q
 from reports.models import Report, ReportStatus, Species
 from spotter.dbrouter import replica
@@ -287,6 +288,15 @@ class Dashboard:
     @cached_property
     def languages(self) -> dict[object, Group]:
         return self.breakdown(CELL_LANGUAGE)
+
+    @cached_property
+    def discrepancies(self) -> dict[int, int]:
+        """Outcome discrepancies (rechecks) per platform, of the reports submitted in the
+        months (a live count of flags, like ``overdue_now``; region and group do not apply)."""
+        start = datetime.combine(self.filters.start, time.min, tzinfo=UTC)
+        end = datetime.combine(self.filters.last_day + timedelta(days=1), time.min, tzinfo=UTC)
+        counts = discrepancy_counts(since=start, until=end, of_reports_submitted=True)
+        return {key or 0: n for key, n in counts.items()}
 
     @cached_property
     def overdue_now(self) -> dict[int, int]:

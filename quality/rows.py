@@ -78,6 +78,7 @@ class PlatformRow(NamedTuple):
     overdue_now: int
     share_overdue: float | None
     accuracy: AccuracyCells | tuple[()]  # () on a platform's own dashboard: no such columns
+    discrepancies: tuple[int] | tuple[()]  # outcome discrepancies (rechecks); () likewise
 
 
 class LanguageRow(NamedTuple):

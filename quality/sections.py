@@ -244,6 +244,7 @@ class Sections:
 
     def companies(self) -> Table:
         accuracy_columns = [] if self.company_view else ACCURACY_COLUMNS
+        discrepancy_columns = [] if self.company_view else [Column("outcome_discrepancies")]
         table = Table(
             "companies",
             _("Platforms: time to act and overdue share"),
@@ -258,9 +259,11 @@ class Sections:
                 Column("overdue_now"),
                 Column("share_overdue", "pct"),
                 *accuracy_columns,
+                *discrepancy_columns,
             ],
         )
         overdue = self.dashboard.overdue_now
+        discrepancies = {} if self.company_view else self.dashboard.discrepancies
         platforms: list[Group] = sorted(
             self.dashboard.companies.values(),
             key=lambda platform: (-platform.counts.forwarded, str(platform.key)),
@@ -284,12 +287,19 @@ class Sections:
                     overdue_now,
                     late / counts.forwarded if counts.forwarded else None,
                     () if self.company_view else AccuracyCells.of(counts.accuracy),
+                    () if self.company_view else (discrepancies.get(platform.key, 0),),
                 )
             )
         table.note = _(
             "Overdue share = (outcomes recorded after a deadline + open notices past one now) "
             "÷ reports forwarded. Median time to act runs from forwarding to the outcome."
         )
+        if not self.company_view:
+            discrepancy_note = _(
+                "Outcome discrepancies: listings the platform said were gone but an "
+                "independent check found still online 72 hours or more later."
+            )
+            table.note = f"{table.note} {discrepancy_note}"
         return table
 
     def languages(self) -> Table:

@@ -66,6 +66,7 @@ COLUMN_LABELS = {
     "language": _("Listing language"),
     "label": _("Scope"),
     "median_hours_to_outcome": _("Median hours to outcome"),
+    "outcome_discrepancies": _("Outcome discrepancies"),
     "section": _("Section"),
 }
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from rechecks.selectors import discrepancy_counts
 from reports.models import MemberCompany, ProductType
 
 from . import rollups
@@ -33,6 +34,7 @@ class NoticeRow(NamedTuple):
     notices: int
     outcomes: dict[str, int]  # notices per OUTCOME_COLUMNS, in that order
     median_hours_to_outcome: float | None
+    outcome_discrepancies: int  # rechecks: said removed, still online 72 h or more later
 
 
 class SectionRow(NamedTuple):
@@ -47,6 +49,7 @@ class Line:
     label: str
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     buckets: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    discrepancies: int = 0
 
     @property
     def notices(self) -> int:
@@ -62,6 +65,7 @@ class Line:
             self.notices,
             {outcome: self.counts[outcome] for outcome in OUTCOME_COLUMNS},
             self.median.hours,
+            self.discrepancies,
         )
 
 
@@ -79,6 +83,7 @@ class TransparencyReport:
             Column("notices"),
             *[Column(s) for s in OUTCOME_COLUMNS],
             Column("median_hours_to_outcome", "hours"),
+            Column("outcome_discrepancies"),
         ]
 
     def tables(self) -> list[Table]:
@@ -147,6 +152,16 @@ def build_report(year: int) -> TransparencyReport:
             line.buckets[row["bucket"]] += row["total"]
         else:
             line.counts[row["metric"].split(":", 1)[1]] += row["total"]
+
+    # Outcome discrepancies found by the independent takedown checks during the year.
+    since = datetime(year, 1, 1, tzinfo=UTC)
+    until = datetime(year + 1, 1, 1, tzinfo=UTC)
+    for key, count in discrepancy_counts(since=since, until=until).items():
+        if key is not None:
+            by_company.setdefault(key, Line(companies.get(key, f"#{key}"))).discrepancies += count
+            total.discrepancies += count
+    for key, count in discrepancy_counts(since=since, until=until, by="product_type").items():
+        by_product.setdefault(key, Line(products.get(key, f"#{key}"))).discrepancies += count
 
     def ordered(lines: dict[int, Line]) -> list[Line]:
         return sorted(lines.values(), key=lambda line: (-line.notices, line.label))

@@ -8,7 +8,8 @@ about its own handling). Views and downloads of evidence are logged on every pag
 an access trail for admins, not news for anyone else, so only admins get them.
 
 Every action recorded against a report has a sentence here (tests/ux/test_timeline.py scans the
-code for them); an action without one is shown to admins only, as "Other activity".
+code for them), or one a higher app adds with :func:`register_action`; an action without one is
+shown to admins only, as "Other activity".
 """
 
 from __future__ import annotations
@@ -112,6 +113,14 @@ RULES: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
         ADMINS,
     ),
 }
+
+
+def register_action(action: str, sentence, seen_by: frozenset[str], read_by: frozenset[str]):
+    """A higher app's event on a report gets its sentence here (from its AppConfig.ready()), so
+    reports never imports it: e.g. rechecks' takedown checks."""
+    RULES[action] = (sentence, seen_by, read_by)
+
+
 DUPLICATE_SENTENCE = _(
     "The report was submitted; the listing had already been reported, so it was linked to the "
     "earlier report."

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "training",
     "keywords",
     "sellers",
+    "rechecks",
     "api",
     "quality",
     "verification",
@@ -156,8 +157,7 @@ if REDIS_URL:
         }
     }
 else:
-    # A file cache is shared by the web server and the outbox loop, so allauth's rate
-    # limits hold across processes even on the embedded default.
+    # Shared by the web server and the outbox loop: allauth's (and rechecks') rate limits hold.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -210,20 +210,13 @@ OPS_CHECK_SECONDS = envint("OPS_CHECK_SECONDS", 120)
 DAY = timedelta(days=1)
 CELERY_BEAT_SCHEDULE = {
     "notifications-daily": {"task": "notifications.tasks.send_daily", "schedule": DAY},
-    "heartbeat": {
-        "task": "reports.tasks.heartbeat",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
-    },
+    "heartbeat": {"task": "reports.tasks.heartbeat", "schedule": 60, "options": {"expires": 50}},
     "check-operations": {
         "task": "reports.tasks.check_operations",
         "schedule": timedelta(seconds=OPS_CHECK_SECONDS),
         "options": {"expires": OPS_CHECK_SECONDS},
     },
-    "seal-audit-log": {
-        "task": "spotter.tasks.seal_audit_log",
-        "schedule": timedelta(seconds=AUDIT_SEAL_SECONDS),
-    },
+    "seal-audit-log": {"task": "spotter.tasks.seal_audit_log", "schedule": AUDIT_SEAL_SECONDS},
     "refresh-rollups": {
         "task": "quality.tasks.refresh_rollups",
         "schedule": timedelta(seconds=ROLLUP_REFRESH_SECONDS),
@@ -234,16 +227,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=HEADLINE_REFRESH_SECONDS),
         "options": {"expires": HEADLINE_REFRESH_SECONDS},
     },
-    "sweep-outbox": {
-        "task": "reports.tasks.sweep_outbox",
-        "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
-    },
+    "sweep-outbox": {"task": "reports.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     "check-slas": {"task": "reports.tasks.check_slas", "schedule": timedelta(minutes=15)},
     "purge-rejected-originals": {"task": "reports.tasks.purge_rejected_originals", "schedule": DAY},
     # Plans yesterday's digests (once per company and day) and retries unsent ones.
     "send-digests": {"task": "reports.tasks.send_digests", "schedule": timedelta(minutes=30)},
     "refresh-risk": {"task": "verification.tasks.refresh_waiting_risk", "schedule": 900},
     "retrain-model": {"task": "verification.tasks.retrain_model", "schedule": DAY},
+    "run-rechecks": {"task": "rechecks.tasks.run_due_checks", "schedule": 300},
 }
 VERIFICATION_MIN_DECIDED = envint("VERIFICATION_MIN_DECIDED", 200)  # else the model is off
 
@@ -393,8 +384,11 @@ ADAPTIVE_REVIEW: dict = {}
 LEAD_SPOTTER_MIN_LOWER_BOUND = float(os.environ.get("LEAD_SPOTTER_MIN_LOWER_BOUND", "0.90"))
 LEAD_SPOTTER_MIN_DECIDED = envint("LEAD_SPOTTER_MIN_DECIDED", 30)
 LEAD_SPOTTER_STABLE_WEEKS = envint("LEAD_SPOTTER_STABLE_WEEKS", 4)
-# Set only in tests: lets webhooks go to http://127.0.0.1 receivers.
+# Set only in tests: lets webhooks / takedown checks reach http://127.0.0.1 (spotter/egress.py).
 WEBHOOK_ALLOW_LOOPBACK_HTTP = envbool("WEBHOOK_ALLOW_LOOPBACK_HTTP", False)
+RECHECK_ALLOW_LOOPBACK_HTTP = envbool("RECHECK_ALLOW_LOOPBACK_HTTP", False)
+# Takedown checks fetch only through this HTTP forward proxy (docs/verification.md); unset: off.
+RECHECK_PROXY_URL = os.environ.get("RECHECK_PROXY_URL", "")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -496,7 +490,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# LOG_FORMAT=json (the production default): one JSON object per line with request_id and
-# task_id; plain text on the embedded default (spotter/requestlog.py).
+# LOG_FORMAT=json (production default): JSON lines with request_id, task_id; else plain text.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))

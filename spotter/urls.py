@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("verification.urls")),
     path("", include("keywords.urls")),
     path("", include("sellers.urls")),
+    path("", include("rechecks.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
 ]

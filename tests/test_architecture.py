@@ -22,6 +22,7 @@ LAYERS = [
     "training",
     "keywords",
     "sellers",
+    "rechecks",
     "quality",
     "verification",
     "notifications",

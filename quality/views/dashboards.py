@@ -95,8 +95,9 @@ def _render(request, *, company: MemberCompany | None):
 
 def _fragment_key(version: str, request, sections: Sections, company: MemberCompany | None) -> str:
     """Every input of the fragment: the counters' version, the query, the viewer's platform and
-    language, today (the default months and the 90 days), the labels, and the two live figures
-    that are not counters (time makes a notice overdue; second reviews are their own table)."""
+    language, today (the default months and the 90 days), the labels, and the live figures
+    that are not counters (time makes a notice overdue; second reviews are their own table;
+    outcome discrepancies are rechecks' flags)."""
     dashboard = sections.dashboard
     parts = [
         version,
@@ -108,6 +109,7 @@ def _fragment_key(version: str, request, sections: Sections, company: MemberComp
         sorted(sections.labels.companies.items()),
         sorted(dashboard.overdue_now.items()),
         sorted(dashboard.second_review_backlog.items()) if company is None else None,
+        sorted(dashboard.discrepancies.items()) if company is None else None,
     ]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"quality:dashboard:{digest}"

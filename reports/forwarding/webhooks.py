@@ -6,7 +6,8 @@ cannot be turned against its own network. The connection then goes to an address
 the check (TLS still verifies the host name), so a DNS answer that changes between check and
 connect cannot smuggle in a private address. Redirects are never followed (http.client does
 not follow them) and count as failures. The only exception is ``WEBHOOK_ALLOW_LOOPBACK_HTTP``
-(tests), which admits plain-http loopback receivers.
+(tests), which admits plain-http loopback receivers. The address check and the pinned
+connection live in ``spotter.egress``, shared with the takedown checks (``rechecks``).
 
 Body, headers, retries and how to verify a signature: docs/webhooks.md.
 """
@@ -20,7 +21,6 @@ import ipaddress
 import json
 import secrets
 import socket
-import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from spotter.audit import record_event
+from spotter.egress import address_allowed, pinned_connection
 from spotter.models import User
 
 from ..models import Delivery, MemberCompany
@@ -57,15 +58,6 @@ def rotate_webhook_secret(*, company: MemberCompany, actor: User | None) -> str:
     return secret
 
 
-def _address_allowed(address: str, *, allow_loopback: bool) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
-    if allow_loopback and ip.is_loopback:
-        return True
-    return ip.is_global and not (ip.is_multicast or ip.is_link_local or ip.is_reserved)
-
-
 @dataclass(frozen=True)
 class Target:
     scheme: str
@@ -88,7 +80,7 @@ def resolve_webhook_target(url: str) -> Target:
         raise ValidationError(_("The webhook host name does not resolve.")) from exc
     addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
     for address in addresses:
-        if not _address_allowed(address, allow_loopback=allow_loopback):
+        if not address_allowed(address, allow_loopback=allow_loopback):
             raise ValidationError(
                 _("The webhook host resolves to a private or reserved address (%(ip)s).")
                 % {"ip": address}
@@ -161,26 +153,13 @@ def signed_headers(delivery: Delivery, body: str, when: datetime) -> dict[str, s
 
 
 def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
-    if target.scheme == "https":
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
-
-    def create_connection(addr, timeout=timeout, source_address=None):
-        # Connect only to the vetted addresses; Host header and TLS (SNI, certificate check)
-        # still use the host name.
-        error: OSError | None = None
-        for address in target.addresses:
-            try:
-                return socket.create_connection((address, addr[1]), timeout, source_address)
-            except OSError as exc:
-                error = exc
-        raise error or OSError("no address to connect to")
-
-    conn._create_connection = create_connection
-    return conn
+    return pinned_connection(
+        scheme=target.scheme,
+        host=target.host,
+        port=target.port,
+        addresses=target.addresses,
+        timeout=timeout,
+    )
 
 
 def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, str | None]:

@@ -205,6 +205,7 @@ def test_preferences_page_offers_only_the_roles_kinds(client):
             Kind.NOTICE_OVERDUE: Channel.OFF,
             Kind.NOTICE_ASSIGNED: Channel.SITE,
             Kind.NOTICE_REPLY: Channel.EMAIL,
+            Kind.OUTCOME_DISCREPANCY: Channel.EMAIL,
         },
     )
     assert saved.status_code == 302

@@ -100,4 +100,4 @@ def test_csv_downloads_have_constant_query_counts(
     small = count_queries(client, reverse("quality:chart_csv", args=[chart]))
     grow(volunteer, expert, other_expert, staff, 6)
     assert count_queries(client, reverse("quality:chart_csv", args=[chart])) == small
-    assert small <= 8
+    assert small <= 9  # companies: 8, and rechecks' outcome discrepancies per platform

@@ -226,6 +226,9 @@ EXPECTED: dict[str, Rule] = {
     "sellers:repeat": page("expert admin"),
     "sellers:identifier": page("expert admin"),
     "sellers:report_links": page("expert staff admin", other_staff=404),
+    # --- rechecks: the admins' overview; the page the checker's User-Agent names is public --
+    "rechecks:overview": page("admin"),
+    "rechecks:about": everyone(),
     # Volunteers read the approved library; experts and admins curate; admins import.
     "keywords:library": page("volunteer other_volunteer expert admin"),
     "keywords:term": page("volunteer other_volunteer expert admin"),  # an approved term

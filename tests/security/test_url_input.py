@@ -93,6 +93,8 @@ def test_submit_never_opens_a_network_connection(client_for, volunteer, company,
 # Modules allowed to open outgoing HTTP connections, and why.
 NETWORK_ALLOWED = {
     "reports/forwarding/webhooks.py": "POSTs notices to admin-set, public-only webhook URLs",
+    "spotter/egress.py": "the shared SSRF defences: vetted, pinned connections (and proxy tunnel)",
+    "rechecks/fetch.py": "takedown checks: GET a listing from a worker, through the egress proxy",
 }
 NETWORK_CALL = re.compile(
     r"^\s*(import|from)\s+(requests|httpx|urllib3|aiohttp|http\.client|pycurl)\b"
