@@ -1,4 +1,5 @@
-"""The whole loop in headless Chromium, through the real UI, in every role."""
+"""The whole loop in headless Chromium, through the real UI, in every role — at desktop width
+and again at phone width (390 × 844), where no page may scroll sideways."""
 
 import pytest
 
@@ -10,7 +11,29 @@ from tests.browser import login, logout
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_whole_loop(live_server, page, tmp_path):
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def loop_page(request, browser):
+    context = browser.new_context(viewport=VIEWPORTS[request.param], has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    overflow: list[tuple[str, int]] = []
+    page.on("load", lambda p: overflow.append((p.url, _sideways(p))))
+    yield page
+    context.close()
+    # Every page the loop loaded, at either width: none scrolls sideways.
+    assert [row for row in overflow if row[1] > 1] == []
+    assert len(overflow) >= 10
+
+
+def _sideways(page) -> int:
+    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+def test_whole_loop(live_server, loop_page, tmp_path):
+    page = loop_page
     base = live_server.url
     company = factories.make_company(slug="shopco", domains=("example-shop.com",), name="ShopCo")
     species = factories.get_species()
