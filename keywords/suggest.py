@@ -2,7 +2,8 @@
 
 POST ``listing_title`` and ``listing_text`` (the form's own fields, CSRF token included); the
 answer is an HTML fragment: the approved terms found, the species group(s) and the product type
-most frequent among them, each with a button that fills the form (static/js/keyword_suggest.js).
+most frequent among them, each with a button that fills the form (static/js/keyword_suggest.js);
+then what the registered suggesters (``keywords.suggesters``, e.g. verification's model) add.
 Each field is cut to ``MAX_CHARS`` before matching: a longer paste is truncated, never refused.
 Server time is one aggregate query (the library version; the terms' display data is cached per
 version like the automaton) plus the session and certificate checks every page makes;
@@ -29,6 +30,7 @@ from spotter.permissions import is_role
 from . import matcher
 from .models import Term, TermKind, TermStatus
 from .normalize import normalize
+from .suggesters import ExtraSuggestion, extra_suggestions
 
 MAX_CHARS = 5_000
 MAX_TERMS_SHOWN = 12
@@ -56,6 +58,7 @@ class Suggestions:
     groups: list[SpeciesGroup] = field(default_factory=list)  # the most frequent (ties: all)
     product_type: ProductType | None = None  # the most frequent (ties: catalogue order)
     truncated: bool = False
+    extra: list[ExtraSuggestion] = field(default_factory=list)  # e.g. the model's
 
 
 _lock = threading.Lock()
@@ -136,7 +139,9 @@ def suggestions(request):
     started, cpu_started = time.perf_counter(), time.thread_time()
     if not may_get_suggestions(request.user):
         raise PermissionDenied
-    result = suggest([str(request.POST.get(name, "")) for name in FIELDS])
+    texts = [str(request.POST.get(name, "")) for name in FIELDS]
+    result = suggest(texts)
+    result.extra = extra_suggestions(*(text[:MAX_CHARS] for text in texts))
     response = render(request, "keywords/suggestions.html", {"suggestions": result})
     wall_ms = (time.perf_counter() - started) * 1000
     cpu_ms = (time.thread_time() - cpu_started) * 1000

@@ -45,20 +45,22 @@ def document(listing: Listing) -> str:
     return "\n".join(parts).lower()
 
 
+def vectorizer() -> TfidfVectorizer:
+    """The text features every classifier of the app reads (also ``suggesters``)."""
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        sublinear_tf=True,
+        max_features=200_000,
+        dtype=np.float32,
+    )
+
+
 def build_pipeline() -> Pipeline:
     return Pipeline(
         [
-            (
-                "tfidf",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    min_df=2,
-                    sublinear_tf=True,
-                    max_features=200_000,
-                    dtype=np.float32,
-                ),
-            ),
+            ("tfidf", vectorizer()),
             (
                 "clf",
                 CalibratedClassifierCV(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import Report
 
-from . import training
+from . import suggesters, training
 from .models import ModelVersion, ReportRisk, RunStatus
 from .risk import LABELS, WEIGHTS
 
@@ -41,6 +41,22 @@ def prediction_for(report: Report) -> Prediction | None:
         prediction.version = model.version
         prediction.drivers = model.explain(listing)
     return prediction
+
+
+def suggest_for_text(title: str, text: str) -> dict:
+    """``{"species_group": (slug, probability) | None, "product_type": (slug, probability) |
+    None}``: the active version's best label for each, only when its probability reaches
+    ``VERIFICATION_SUGGEST_THRESHOLD``; all None while the model is off. One query (which
+    version is active) and two vectorised predictions."""
+    result: dict = dict.fromkeys(suggesters.TARGETS)
+    model = training.active_model()
+    if model is None:
+        return result
+    document = suggesters.document(title, text)
+    minimum = suggesters.threshold()
+    for target, suggester in model.suggesters.items():
+        result[target] = suggester.best(document, minimum)
+    return result
 
 
 @dataclass

@@ -4,6 +4,7 @@
 train_verification_model`` on demand). With fewer decided reports than
 ``VERIFICATION_MIN_DECIDED`` or fewer than ``VERIFICATION_MIN_PER_CLASS`` of either verdict it
 refuses: the run is recorded with its reason, no model is stored and the model stays off.
+A trained version also holds the species group / product type suggesters (``suggesters``).
 Nothing here (or anywhere in this app) confirms, rejects or otherwise changes a report.
 """
 
@@ -23,7 +24,7 @@ from keywords.models import ReportMatch
 from reports.models import Report, Verdict
 from spotter.audit import record_event
 
-from . import classifier
+from . import classifier, suggesters
 from .models import ModelVersion, RunStatus
 
 TRAINED_EVENT = "verification.model_trained"
@@ -123,8 +124,11 @@ def train() -> ModelVersion:
     documents = [classifier.document(listings[pk]) for pk in ids]
     labels = [int(verdicts[pk] == Verdict.CONFIRMED) for pk in ids]
     fitted = classifier.fit(documents, labels)
+    # The species group and product type suggesters, on confirmed reports: one bundle, one blob.
+    extra, summaries = suggesters.train_all(minimums()[1])
+    fitted.metrics["suggesters"] = summaries
     buffer = io.BytesIO()
-    joblib.dump(fitted.pipeline, buffer, compress=3)
+    joblib.dump({"model": fitted.pipeline, **extra}, buffer, compress=3)
     with transaction.atomic():
         ModelVersion.objects.filter(status=RunStatus.ACTIVE).update(
             status=RunStatus.RETIRED, pipeline=None
@@ -150,11 +154,20 @@ def train() -> ModelVersion:
 
 
 class Loaded:
-    """The active pipeline with its weights and n-gram names, unpickled once per version."""
+    """The active pipeline with its weights and n-gram names, and the suggesters trained with
+    it, unpickled once per version."""
 
-    def __init__(self, version: int, pipeline) -> None:
+    def __init__(self, version: int, bundle) -> None:
+        # Versions stored before the suggesters hold the bare pipeline.
+        bundle = bundle if isinstance(bundle, dict) else {"model": bundle}
+        pipeline = bundle["model"]
         self.version = version
         self.pipeline = pipeline
+        self.suggesters = {
+            target: suggesters.Suggester.of(bundle[target])
+            for target in suggesters.TARGETS
+            if bundle.get(target) is not None
+        }
         self.folds = classifier.folds_of(pipeline)
         self.weights = self.folds.weights.mean(axis=0)
         self.names = pipeline.named_steps["tfidf"].get_feature_names_out()
@@ -177,27 +190,29 @@ class Loaded:
 
 
 _lock = threading.Lock()
-_cache: dict[str, Loaded | None] = {"loaded": None}
+_cache: dict = {"loaded": None, "key": None}
 
 
 def active_model() -> Loaded | None:
     """The active model, or None while it is off. One small query per call (which version is
-    active); the pipeline is read and unpickled only when that version changes. The bytes
+    active); the pipeline is read and unpickled only when that version changes (the version
+    and its training time: a database rebuilt or rolled back may reuse a number). The bytes
     are ones ``train`` wrote: this never loads anything a user supplied."""
-    version = (
+    active = (
         ModelVersion.objects.filter(status=RunStatus.ACTIVE)
-        .values_list("version", flat=True)
+        .values_list("version", "trained_at")
         .first()
     )
-    if version is None:
+    if active is None:
         return None
+    version = active[0]
     with _lock:
-        loaded = _cache["loaded"]
-        if loaded is None or loaded.version != version:
+        loaded, key = _cache["loaded"], _cache.get("key")
+        if loaded is None or key != active:
             blob = ModelVersion.objects.filter(version=version).values_list("pipeline", flat=True)
             data = blob.first()
             if not data:
                 return None
             loaded = Loaded(version, joblib.load(io.BytesIO(bytes(data))))
-            _cache["loaded"] = loaded
+            _cache["loaded"], _cache["key"] = loaded, active
         return loaded

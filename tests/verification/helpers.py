@@ -6,7 +6,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from reports.models import Report, ReportStatus, Verdict
+from reports.models import Report, ReportStatus, Species, SpeciesGroup, Verdict
 from tests import factories
 
 _seq = count(1)
@@ -58,4 +58,80 @@ def make_decided(confirmed: int, rejected: int, volunteer=None) -> list[Report]:
                 product_type=product,
             )
         )
+    return Report.objects.bulk_create(rows)
+
+
+# Confirmed listings of three species groups, each with its own product type.
+BY_GROUP = {
+    "elephants": (
+        "Loxodonta africana",
+        "ivory-carving",
+        [
+            "genuine elephant ivory bangle old stock",
+            "象牙手镯 老料 保真",
+            "carved ivory netsuke antique",
+            "象牙雕刻 摆件 老象牙",
+            "ivoire d'éléphant sculpté ancien",
+        ],
+    ),
+    "pangolins": (
+        "Manis pentadactyla",
+        "scales",
+        [
+            "pangolin scales 500 g medicine",
+            "穿山甲片 正品 药用",
+            "écailles de pangolin 1 kg",
+            "dried pangolin scale powder",
+            "穿山甲鳞片 炮制",
+        ],
+    ),
+    "marine-turtles": (
+        "Eretmochelys imbricata",
+        "tortoiseshell",
+        [
+            "hawksbill turtle shell bracelet real",
+            "玳瑁手镯 真玳瑁",
+            "écaille de tortue imbriquée peigne",
+            "genuine tortoiseshell hawksbill comb",
+            "玳瑁 眼镜框 老货",
+        ],
+    ),
+}
+
+
+def make_confirmed_by_group(per_group: dict[str, int], volunteer=None) -> list[Report]:
+    """``per_group``: group slug → how many confirmed reports of that group (and its product)."""
+    volunteer = volunteer or factories.make_user("volunteer")
+    now = timezone.now()
+    rows = []
+    for slug, how_many in per_group.items():
+        scientific, product_slug, texts = BY_GROUP[slug]
+        group, _ = SpeciesGroup.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").title()}
+        )
+        species, _ = Species.objects.get_or_create(
+            scientific_name=scientific,
+            defaults={"common_name_en": scientific, "group": group, "cites_appendix": "I"},
+        )
+        product = factories.get_product_type(product_slug)
+        for _i in range(how_many):
+            n = next(_seq)
+            url = f"https://www.example-shop.com/group/{n}"
+            rows.append(
+                Report(
+                    reference=f"GRP-{n:06d}",
+                    volunteer=volunteer,
+                    status=ReportStatus.CONFIRMED,
+                    verdict=Verdict.CONFIRMED,
+                    decided_at=now,
+                    listing_url=url,
+                    normalized_url=url,
+                    domain="example-shop.com",
+                    listing_title=f"{texts[n % len(texts)]} #{n}",
+                    listing_text="Ships worldwide.",
+                    species=species,
+                    species_reported=species,
+                    product_type=product,
+                )
+            )
     return Report.objects.bulk_create(rows)
