@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from reports import events
 from reports.panels import company_panels, review_panels
+from spotter.oncommit import delay_on_commit
 
 from . import selectors, tasks
 from .views import report_url_prefix
 
-log = logging.getLogger(__name__)
 INDEXED = (events.SUBMITTED, events.RESUBMITTED)
 PANEL_ROWS = 5
 
@@ -22,18 +19,8 @@ def on_report_changed(sender, *, report, action, **kwargs) -> None:
     # Decoding screenshots for their hashes is too slow for the volunteer's request: queued
     # after the submission commits (in-process in the embedded default).
     if action in INDEXED:
-        report_id = report.pk
-        transaction.on_commit(lambda: _enqueue(report_id))
-
-
-def _enqueue(report_id: int) -> None:
-    try:
-        tasks.index_report.delay(report_id)
-    except Exception:  # noqa: BLE001 — the broker being down must not fail the submission
-        log.warning(
-            "Could not queue seller indexing of report %s; `manage.py index_sellers` catches up.",
-            report_id,
-            exc_info=True,
+        delay_on_commit(
+            tasks.index_report, report.pk, catch_up="`manage.py index_sellers` catches up"
         )
 
 

@@ -10,9 +10,6 @@ suggest-while-typing box's registry (``keywords.suggesters``), where the model's
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +19,10 @@ from reports import events
 from reports.models import ProductType, SpeciesGroup
 from reports.panels import review_panels
 from reports.queue_sorts import QueueSort, register_queue_sort
+from spotter.oncommit import delay_on_commit
 
 from . import tasks
 from .selectors import prediction_for, suggest_for_text
-
-log = logging.getLogger(__name__)
 
 
 def order_by_risk(queryset: QuerySet) -> QuerySet:
@@ -45,19 +41,7 @@ RISK_SORT = QueueSort(
 def on_report_changed(sender, *, report, **kwargs) -> None:
     # After commit, so the keyword matches written in the same transaction are read, and the
     # submission never waits on the model (in-process in the embedded default).
-    report_id = report.pk
-    transaction.on_commit(lambda: _enqueue(report_id))
-
-
-def _enqueue(report_id: int) -> None:
-    try:
-        tasks.refresh_report_risk.delay(report_id)
-    except Exception:  # noqa: BLE001 — the broker being down must not fail the transition
-        log.warning(
-            "Could not queue the risk of report %s; the beat refresh catches up.",
-            report_id,
-            exc_info=True,
-        )
+    delay_on_commit(tasks.refresh_report_risk, report.pk, catch_up="the beat refresh catches up")
 
 
 def model_panel(report, user) -> str:
