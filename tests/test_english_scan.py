@@ -126,6 +126,13 @@ def scan(client: Client, path: str, language: str, allowed: list[str]) -> dict[s
     return hits
 
 
+# Pages that show records as they were written, not interface text: the audit search lists
+# each event's action code, its state codes and the reason stored with it (the log is
+# append-only and searched by those codes). Its labels, filters and headings are still checked
+# by the catalogue test; the axe run covers the page.
+RECORDS_AS_WRITTEN = {"admin/audit-search"}
+
+
 @pytest.mark.parametrize("language", ["fr", "zh-hans"])
 def test_no_english_on_translated_pages(language):
     world = build_world()
@@ -144,6 +151,8 @@ def test_no_english_on_translated_pages(language):
                 world.users[role], backend="django.contrib.auth.backends.ModelBackend"
             )
         for name, path in pages:
+            if f"{role}/{name}" in RECORDS_AS_WRITTEN:
+                continue
             for chunk, words in scan(client, path, language, allowed).items():
                 found.setdefault(chunk, (words, []))[1].append(f"{role}/{name}")
     assert not found, f"{len(found)} English texts on {language} pages:\n" + "\n".join(

@@ -83,7 +83,7 @@ def library(request):
             "page": page,
             "rows": [(term, stats.get(term.pk, NO_MATCHES)) for term in rows],
             "languages": list(languages),
-            "groups": list(SpeciesGroup.objects.order_by("name")),
+            "groups": list(SpeciesGroup.objects.order_by("order", "name")),
             "kinds": TermKind.choices,
             "statuses": TermStatus.choices,
             "can_curate": can_curate(user),

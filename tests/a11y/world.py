@@ -88,6 +88,9 @@ def build_world() -> World:
             ("quiz", "/training/core/quiz/"),
             ("my-accuracy", "/reports/accuracy/"),
             ("profile", "/profile/"),
+            ("notifications", "/notifications/"),
+            ("notification-preferences", "/notifications/preferences/"),
+            ("keyword-library", "/keywords/"),
         ],
         "expert": [
             ("queue", "/review/"),
@@ -95,12 +98,16 @@ def build_world() -> World:
             ("review", f"/review/{refs['claimed']}/"),
             ("review-unclaimed", f"/review/{refs['waiting']}/"),
             ("second-reviews", "/second-reviews/"),
+            ("fast-track", "/review/fast-track/"),
+            ("keyword-library", "/keywords/"),
+            ("repeat-sellers", "/sellers/"),
         ],
         "staff": [
             ("portal", "/company/reports/"),
             ("notice", f"/company/reports/{refs['forwarded']}/"),
             ("notice-closed", f"/company/reports/{refs['done']}/"),
             ("company-dashboard", "/dashboard/company/"),
+            ("company-settings", "/company/settings/"),
         ],
         "admin": [
             ("overview", "/overview/"),
@@ -109,6 +116,9 @@ def build_world() -> World:
             ("volunteers", "/dashboard/volunteers/"),
             ("ops-alerts", "/ops/alerts/"),
             ("risk-model", "/verification/model/"),
+            ("audit-search", "/ops/audit/"),
+            ("figure-lists", "/overview/reports/"),
+            ("takedown-checks", "/ops/takedown-checks/"),
         ],
     }
     return World(users=users, refs=refs, pages=pages)
