@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from spotter.requestlog import logging_config
 
@@ -146,7 +147,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["spotter.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -168,7 +168,6 @@ else:
 # Sessions: Redis in front of the database (any web node serves any user; the DB stays the record).
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -178,7 +177,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "queue_order_strategy": "priority",  # a worker takes from "celery" before "background"
+}
+# Notices first: slow per-report work (seller indexing, risk scores, re-checks, notification
+# emails) waits in its own queue, so it never delays a delivery. Workers consume both.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "background")]
+BACKGROUND_APPS = ("sellers", "verification", "rechecks", "notifications")
+CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": "background"} for app in BACKGROUND_APPS}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers and beat log through LOGGING below (JSON lines with the task id), not Celery's format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -278,7 +285,6 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cyber Spotter"
 # Roles for which two-factor authentication is mandatory (see spotter.middleware).
 MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", "expert,company_staff,admin")
-
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Cyber Spotter <notices@cyberspotter.invalid>"
@@ -300,7 +306,6 @@ else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
     )
-
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("zh-hans", _("Simplified Chinese"))]
@@ -308,7 +313,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
