@@ -6,7 +6,6 @@ Production: set ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``, ``SECRET_KEY``, ``
 """
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from spotter.requestlog import logging_config
+from spotter.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +62,11 @@ INSTALLED_APPS = [
     "quality",
     "verification",
     "notifications",
+    "referrals",
+    "rounds",
+    "leads",
+    "intake",
+    "tips",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -214,35 +219,7 @@ OPS_STUCK_DELIVERY_SECONDS = envint(
     "OPS_STUCK_DELIVERY_SECONDS", OUTBOX_LEASE_SECONDS + OUTBOX_REQUEUE_SECONDS
 )
 OPS_CHECK_SECONDS = envint("OPS_CHECK_SECONDS", 120)
-DAY = timedelta(days=1)
-CELERY_BEAT_SCHEDULE = {
-    "notifications-daily": {"task": "notifications.tasks.send_daily", "schedule": DAY},
-    "heartbeat": {"task": "reports.tasks.heartbeat", "schedule": 60, "options": {"expires": 50}},
-    "check-operations": {
-        "task": "reports.tasks.check_operations",
-        "schedule": timedelta(seconds=OPS_CHECK_SECONDS),
-        "options": {"expires": OPS_CHECK_SECONDS},
-    },
-    "seal-audit-log": {"task": "spotter.tasks.seal_audit_log", "schedule": AUDIT_SEAL_SECONDS},
-    "refresh-rollups": {
-        "task": "quality.tasks.refresh_rollups",
-        "schedule": timedelta(seconds=ROLLUP_REFRESH_SECONDS),
-        "options": {"expires": ROLLUP_REFRESH_SECONDS},
-    },
-    "refresh-headline-counts": {
-        "task": "reports.tasks.refresh_headline_counts",
-        "schedule": timedelta(seconds=HEADLINE_REFRESH_SECONDS),
-        "options": {"expires": HEADLINE_REFRESH_SECONDS},
-    },
-    "sweep-outbox": {"task": "reports.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
-    "check-slas": {"task": "reports.tasks.check_slas", "schedule": timedelta(minutes=15)},
-    "purge-rejected-originals": {"task": "reports.tasks.purge_rejected_originals", "schedule": DAY},
-    # Plans yesterday's digests (once per company and day) and retries unsent ones.
-    "send-digests": {"task": "reports.tasks.send_digests", "schedule": timedelta(minutes=30)},
-    "refresh-risk": {"task": "verification.tasks.refresh_waiting_risk", "schedule": 900},
-    "retrain-model": {"task": "verification.tasks.retrain_model", "schedule": DAY},
-    "run-rechecks": {"task": "rechecks.tasks.run_due_checks", "schedule": 300},
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(globals())  # spotter/schedule.py
 VERIFICATION_MIN_DECIDED = envint("VERIFICATION_MIN_DECIDED", 200)  # else the model is off
 
 # --- Auth and accounts ----------------------------------------------------------------------

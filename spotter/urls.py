@@ -31,5 +31,10 @@ urlpatterns = [
     path("", include("sellers.urls")),
     path("", include("rechecks.urls")),
     path("", include("notifications.urls")),
+    path("", include("referrals.urls")),
+    path("", include("rounds.urls")),
+    path("", include("leads.urls")),
+    path("", include("intake.urls")),
+    path("", include("tips.urls")),
     path("", include("reports.urls")),
 ]

@@ -26,6 +26,11 @@ LAYERS = [
     "quality",
     "verification",
     "notifications",
+    "referrals",
+    "rounds",
+    "leads",
+    "intake",
+    "tips",
     "api",
 ]
 RANK = {app: i for i, app in enumerate(LAYERS)}

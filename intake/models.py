@@ -1,0 +1,3 @@
+"""Bulk intake: models."""
+
+from django.db import models  # noqa: F401

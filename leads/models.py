@@ -1,0 +1,3 @@
+"""Lead spotters: models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Spotting rounds: dates, focus, weekly targets, enrolment, teams, progress, reminders and the
+round report.
+"""

@@ -1,0 +1,3 @@
+"""Tip line: models."""
+
+from django.db import models  # noqa: F401
