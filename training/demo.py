@@ -7,6 +7,7 @@ the accounts and the reports, training certifies the volunteer."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from reports.demo import (
     DEMO_ACCOUNTS,
@@ -19,6 +20,11 @@ from spotter.models import User
 
 from . import selectors, services
 from .models import Choice, Module
+
+# Sent by ``manage.py load_demo`` after the demo reports exist, so an app above training adds its
+# own demo data (a round, tips, referral partners…) without training importing it.
+# kwargs: accounts (the list of (email, role label) printed at the end: a receiver may append).
+demo_loaded = Signal()
 
 
 @transaction.atomic

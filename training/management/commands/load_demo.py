@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from reports.demo import DEMO_PASSWORD
 from reports.reference import load_reference_data, reference_loaded
 from training.content import load_training_content
-from training.demo import load_demo_data
+from training.demo import demo_loaded, load_demo_data
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         reference_loaded.send(sender=self.__class__)
         load_training_content()
         accounts = load_demo_data()
+        demo_loaded.send(sender=self.__class__, accounts=accounts)
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         )
