@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notifications.models import Notification
+from referrals.notices import outcome_link, package_link
 from reports import services as report_services
 from reports.models import Channel, Delivery, Report
-from referrals.notices import outcome_link, package_link
 from reports.notices import evidence_link
 from spotter.models import AuditEvent, Role
 from tests import factories
