@@ -23,6 +23,10 @@ def _field_errors(form: forms.Form, exc: InvalidInput, default: str) -> None:
 
 
 class PartnerForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        label=_("webhook URL"), required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = ReferralPartner
         fields = [
