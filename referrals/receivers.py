@@ -15,6 +15,7 @@ from . import demo, outbox, permissions, services, unrouted
 from .models import Referral
 from .tasks import route_report
 
+OVERVIEW_SHOWN = 5
 REVIEWERS = frozenset({timeline.EXPERT, timeline.ADMIN})
 TIMELINE = {
     "referral.created": (_("The report was referred to a partner."), REVIEWERS, REVIEWERS),
@@ -66,14 +67,10 @@ def referrals_panel(report, user) -> str:
 def overview_panel(user) -> str:
     if not permissions.may_manage_referrals(user):
         return ""
-    count, capped = unrouted.unrouted_count()
+    oldest = list(unrouted.unrouted_reports()[:OVERVIEW_SHOWN])
+    count, capped = unrouted.unrouted_count(oldest, OVERVIEW_SHOWN)
     return render_to_string(
-        "referrals/overview_panel.html",
-        {
-            "count": count,
-            "capped": capped,
-            "oldest": unrouted.unrouted_reports().select_related("species")[:5],
-        },
+        "referrals/overview_panel.html", {"count": count, "capped": capped, "oldest": oldest}
     )
 
 

@@ -37,8 +37,16 @@ def refresh_count() -> int:
     return count
 
 
-def unrouted_count() -> tuple[int, bool]:
-    """(number, capped) from the last snapshot; counted here only on a cold cache."""
+def unrouted_count(oldest: list[Report] | None = None, shown: int = 0) -> tuple[int, bool]:
+    """(number, capped) from the last snapshot. On a cold cache, ``oldest`` (the page's own
+    list of the first ``shown`` waiting reports, already read) is the exact number when it is
+    shorter than ``shown``; only otherwise is the capped count run here, once."""
     snapshot = cache.get(CACHE_KEY)
-    count = refresh_count() if snapshot is None else snapshot[0]
+    if snapshot is not None:
+        count = snapshot[0]
+    elif oldest is not None and len(oldest) < shown:
+        count = len(oldest)
+        cache.set(CACHE_KEY, (count, timezone.now()), timeout=None)
+    else:
+        count = refresh_count()
     return count, count >= COUNT_CAP

@@ -137,8 +137,8 @@ def retry_delivery(request, delivery_id):
 
 @role_required(Role.ADMIN)
 def unrouted_list(request):
-    count, capped = unrouted.unrouted_count()
-    rows = unrouted.unrouted_reports().select_related("species", "routing")[:LIST_LIMIT]
+    rows = list(unrouted.unrouted_reports().select_related("species", "routing")[:LIST_LIMIT])
+    count, capped = unrouted.unrouted_count(rows, LIST_LIMIT)
     return render(
         request,
         "referrals/unrouted.html",

@@ -32,10 +32,17 @@ def test_overview_shows_the_unrouted_count_from_the_snapshot(
     assert 'data-testid="unrouted-count">3<' in client.get("/overview/").content.decode()
 
 
-def test_cold_cache_counts_once_and_capped(volunteer, monkeypatch):
-    non_member_report(volunteer=volunteer)
+def test_cold_cache_counts_once_and_capped(volunteer, monkeypatch, django_assert_num_queries):
+    report = non_member_report(volunteer=volunteer)
     cache.delete(unrouted.CACHE_KEY)
-    assert unrouted.unrouted_count() == (1, False)
+    # The page's own short list is the exact number: no count query at all.
+    with django_assert_num_queries(0):
+        assert unrouted.unrouted_count([report], 5) == (1, False)
+    cache.delete(unrouted.CACHE_KEY)
+    with django_assert_num_queries(1):  # a full list: one capped count, then the snapshot
+        assert unrouted.unrouted_count([report], 1) == (1, False)
+    with django_assert_num_queries(0):
+        assert unrouted.unrouted_count() == (1, False)
     monkeypatch.setattr(unrouted, "COUNT_CAP", 1)
     assert unrouted.refresh_count() == 1
     assert unrouted.unrouted_count() == (1, True)
