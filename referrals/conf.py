@@ -25,3 +25,10 @@ REFERRAL_SWEEP_LOOKBACK_DAYS = getattr(
 REFERRAL_BATCH = getattr(settings, "REFERRAL_BATCH", 200)
 # Most reports the domain tool forwards in one apply (the preview says when there are more).
 DOMAIN_APPLY_LIMIT = getattr(settings, "DOMAIN_APPLY_LIMIT", 500)
+# Requests per IP address and hour to the partner's link pages (outcome form, package), valid
+# or not: the token is the permission, so guessing and scraping are throttled.
+REFERRAL_LINK_REQUESTS_PER_IP_HOUR = getattr(
+    settings,
+    "REFERRAL_LINK_REQUESTS_PER_IP_HOUR",
+    int(os.environ.get("REFERRAL_LINK_REQUESTS_PER_IP_HOUR", 60)),
+)

@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports import limits
 from reports.models import DeliveryStatus, MemberCompany
 from reports.package import build_package
 from spotter.audit import record_event
 from spotter.decorators import role_required
 from spotter.errors import SpotterError
+from spotter.middleware import client_ip
 from spotter.models import Role, User
 
 from . import conf, notices, services, unrouted
@@ -211,11 +213,31 @@ def _referral_from(token: str, salt: str, days: int) -> Referral:
     )
 
 
+def _throttled(request) -> HttpResponse | None:
+    retry_after = limits.hit(
+        "referral-link-ip",
+        client_ip(request),
+        limit=conf.REFERRAL_LINK_REQUESTS_PER_IP_HOUR,
+        period=3600,
+    )
+    if retry_after is None:
+        return None
+    response = HttpResponse(
+        _("Too many requests for referral links from your address; try again later."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def _expired(request):
     return render(request, "referrals/link_expired.html", status=410)
 
 
 def partner_outcome(request, outcome_token):
+    if (refused := _throttled(request)) is not None:
+        return refused
     try:
         referral = _referral_from(
             outcome_token, notices.OUTCOME_SALT, conf.REFERRAL_OUTCOME_LINK_DAYS
@@ -237,6 +259,8 @@ def partner_outcome(request, outcome_token):
 
 
 def partner_package(request, package_token):
+    if (refused := _throttled(request)) is not None:
+        return refused
     try:
         referral = _referral_from(
             package_token, notices.PACKAGE_SALT, conf.REFERRAL_PACKAGE_LINK_DAYS
@@ -251,12 +275,14 @@ def partner_package(request, package_token):
         generated_for="referral partner",
         language=notices.partner_language(referral),
     )
-    record_event(
-        actor=None,
-        action="report.package_downloaded",
-        target=referral.report,
-        data={"partner": referral.partner.name, "via": "referral link"},
-    )
+    # Mail scanners and reloads: the first download of a link in each hour is the audit event.
+    if limits.first_in_period("referral-package", package_token, period=3600):
+        record_event(
+            actor=None,
+            action="report.package_downloaded",
+            target=referral.report,
+            data={"partner": referral.partner.name, "via": "referral link"},
+        )
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="{referral.report.reference}-evidence.zip"'

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 
-from referrals import services
+from referrals import conf, services
 from referrals.models import Referral, ReferralOutcome
 from referrals.notices import OUTCOME_SALT, outcome_link
 from reports.timeline import timeline_for
@@ -95,3 +95,13 @@ def test_admin_records_an_outcome(client_for, admin_user, referral):
     referral.refresh_from_db()
     assert referral.outcome == ReferralOutcome.NO_RESPONSE
     assert referral.outcome_by == admin_user
+
+
+def test_link_pages_are_throttled_per_address(client, referral, settings, monkeypatch):
+    monkeypatch.setattr(conf, "REFERRAL_LINK_REQUESTS_PER_IP_HOUR", 2)
+    path = _path(outcome_link(referral))
+    assert client.get(path).status_code == 200
+    assert client.get("/r/outcome/forged/").status_code == 404  # invalid tries count too
+    refused = client.get(path)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0

@@ -7,6 +7,7 @@ from referrals import services, unrouted
 from referrals.demo import create_demo_partners
 from referrals.models import ReferralPartner
 from spotter.models import AuditEvent
+from training.demo import demo_loaded
 
 from .helpers import make_partner, non_member_report
 
@@ -135,10 +136,21 @@ def test_review_page_shows_referrals_to_experts(client_for, expert, ngo, volunte
 
 
 def test_demo_partners_are_created_once():
-    create_demo_partners()
+    demo_loaded.send(sender=None, accounts=[])  # what manage.py load_demo sends
     create_demo_partners()
     partners = ReferralPartner.objects.order_by("name")
     assert partners.count() == 2
     assert {p.kind for p in partners} == {"authority", "ngo"}
     assert any(p.jurisdiction_codes == {"CN"} for p in partners)
     assert any(p.worldwide for p in partners)
+
+
+def test_rotating_a_partner_secret_shows_the_new_one_once(client_for, admin_user, hook_partner):
+    old = hook_partner.webhook_secret
+    response = client_for(admin_user).post(
+        f"/referrals/partners/{hook_partner.pk}/rotate-secret/", follow=True
+    )
+    hook_partner.refresh_from_db()
+    assert hook_partner.webhook_secret != old
+    assert hook_partner.webhook_secret in response.content.decode()
+    assert AuditEvent.objects.filter(action="referral_partner.secret_rotated").count() == 1
