@@ -124,12 +124,13 @@ def listing_details(report: Report) -> dict:
     }
 
 
-def notice_payload(report: Report) -> dict:
+def notice_payload(report: Report, *, language: str | None = None) -> dict:
     """The ``data`` of the webhook body; every field is documented in docs/webhooks.md.
     Same shape for every report (absent values are null or ""), never the volunteer. Codes,
     slugs and times are the same in every language; the sentences (explanation, CITES meaning,
-    product type name, good-faith statement) are in the company's notice language."""
-    language = notice_language(report.company)
+    product type name, good-faith statement) are in the company's notice language (or
+    ``language``: a referral partner's)."""
+    language = language or notice_language(report.company)
     with translation.override(language):
         return {**_notice_payload(report), "language": language}
 

@@ -97,12 +97,17 @@ def _timeline(report: Report, viewer: User) -> list[dict[str, Any]]:
     return rows
 
 
-def build_package(report: Report, *, viewer: User) -> bytes:
-    """The ZIP as bytes (a report holds at most 5 screenshots of at most 8 MB each)."""
+def build_package(
+    report: Report, *, viewer: User, generated_for: str | None = None, language: str | None = None
+) -> bytes:
+    """The ZIP as bytes (a report holds at most 5 screenshots of at most 8 MB each).
+
+    ``generated_for`` / ``language`` name another recipient than the viewer's kind and the
+    company's notice language (a referral partner gets the company-grade package)."""
     originals = can_see_original_evidence(viewer)
     files: list[tuple[str, bytes]] = []
     # The notice files are in the company's notice language; every other file is data.
-    with translation.override(notice_language(report.company)):
+    with translation.override(language or notice_language(report.company)):
         context = notice_context(report)
         files.append(
             ("notice.txt", render_to_string("reports/notice/notice.txt", context).encode())
@@ -133,7 +138,8 @@ def build_package(report: Report, *, viewer: User) -> bytes:
     manifest = {
         "reference": report.reference,
         "generated_at": timezone.now().isoformat(),
-        "generated_for": "programme admin" if viewer.is_programme_admin else "member company",
+        "generated_for": generated_for
+        or ("programme admin" if viewer.is_programme_admin else "member company"),
         "originals_included": originals,
         "files": [
             {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}

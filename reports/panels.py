@@ -5,6 +5,8 @@ them in order without knowing which app provides them (keywords adds its matched
 ``company_panels`` does the same on the company's notice page (sellers adds the reports of the
 same seller on the company's own platform); what a panel shows there must never identify the
 volunteer (docs/security.md).
+``overview_panels`` adds sections to the admins' overview: ``callable(user) -> str``; each must
+read through an index and be bounded (nothing on the overview counts a whole table).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 review_panels: list[Callable[[Any, Any], str]] = []
 company_panels: list[Callable[[Any, Any], str]] = []
+overview_panels: list[Callable[[Any], str]] = []
 
 
 def render_review_panels(report, user) -> list[str]:
@@ -22,3 +25,7 @@ def render_review_panels(report, user) -> list[str]:
 
 def render_company_panels(report, user) -> list[str]:
     return [html for panel in company_panels if (html := panel(report, user))]
+
+
+def render_overview_panels(user) -> list[str]:
+    return [html for panel in overview_panels if (html := panel(user))]

@@ -12,6 +12,7 @@ from .. import forwarding, selectors
 from ..figures import figure_reports
 from ..forwarding import alerts
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
+from ..panels import render_overview_panels
 
 LIST_LIMIT = 50
 
@@ -57,6 +58,7 @@ def overview(request):
             "dead_count": outbox.get(DeliveryStatus.DEAD, 0),
             "pending_count": outbox.get(DeliveryStatus.PENDING, 0),
             "alert_count": alerts.open_alert_count(),
+            "panels": render_overview_panels(request.user),
             "now": now,
         },
     )

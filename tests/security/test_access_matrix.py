@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notifications.models import Notification
+from referrals.notices import outcome_link, package_link
 from reports import services as report_services
 from reports.models import Channel, Delivery, Report
 from reports.notices import evidence_link
@@ -226,6 +227,21 @@ EXPECTED: dict[str, Rule] = {
     "sellers:repeat": page("expert admin"),
     "sellers:identifier": page("expert admin"),
     "sellers:report_links": page("expert staff admin", other_staff=404),
+    # --- referrals: the admins' partners, referrals, no-route list and domain tool; the
+    # partner's outcome form and evidence package (the signed token is the permission) ------
+    "referrals:list": page("admin"),
+    "referrals:partners": page("admin"),
+    "referrals:partner_create": page("admin"),
+    "referrals:partner_edit": page("admin"),
+    "referrals:partner_rotate_secret": post("admin"),
+    "referrals:record_outcome": page("admin"),
+    "referrals:retry_delivery": post("admin"),
+    "referrals:unrouted": page("admin"),
+    "referrals:reroute": post("admin"),
+    "referrals:domain_tool": page("admin"),
+    "referrals:domain_apply": post("admin"),
+    "referrals:partner_outcome": everyone(ok=200),
+    "referrals:partner_package": everyone(ok=200),
     # --- rechecks: the admins' overview; the page the checker's User-Agent names is public --
     "rechecks:overview": page("admin"),
     "rechecks:about": everyone(),
@@ -333,6 +349,19 @@ URL_PARAMS = {
     "api:product-type-detail": {"slug": lambda w: w.report.product_type.slug},
     "api:company-detail": {"slug": lambda w: w.report.company.slug},
     "api:token_revoke": {"pk": lambda w: w.values["api_token"].pk},
+    # referrals: a referral of a third report (non-member platform) to a worldwide partner
+    "referrals:partner_edit": {"partner_id": lambda w: w.values["referral"].partner_id},
+    "referrals:partner_rotate_secret": {"partner_id": lambda w: w.values["referral"].partner_id},
+    "referrals:record_outcome": {"referral_id": lambda w: w.values["referral"].pk},
+    "referrals:retry_delivery": {
+        "delivery_id": lambda w: w.values["referral"].deliveries.first().pk
+    },
+    "referrals:partner_outcome": {
+        "outcome_token": lambda w: _link_token(outcome_link(w.values["referral"]))
+    },
+    "referrals:partner_package": {
+        "package_token": lambda w: _link_token(package_link(w.values["referral"]))
+    },
     "quality:case": {"pk": lambda w: w.values["second_review"].pk},
     "quality:case_evidence": {
         "pk": lambda w: w.values["second_review"].pk,
@@ -430,6 +459,7 @@ def world(company, other_company, settings):
     values["staged"] = _staged(volunteer)
     values["identifier"] = _seller_identifier(report)
     values["term"] = _term(volunteer, expert, report)
+    values["referral"] = _referral(volunteer, expert)
     return World(
         volunteer,
         other_volunteer,
@@ -480,6 +510,24 @@ def _term(volunteer, expert, report):
         actor=volunteer, text="scales pangolin", language="en", report=report
     )
     return keyword_services.approve_term(actor=expert, term=term)
+
+
+def _referral(volunteer, expert):
+    """referrals: a third report of the volunteer, on a non-member platform, referred."""
+    from referrals.models import PartnerKind, ReferralPartner
+    from referrals.services import route_report
+
+    ReferralPartner.objects.create(
+        name="Matrix NGO", kind=PartnerKind.NGO, worldwide=True, email="ngo@partner.invalid"
+    )
+    report = factories.make_confirmed_report(
+        volunteer=volunteer, expert=expert, url="https://www.non-member-bazaar.com/item/1"
+    )
+    return route_report(report_id=report.pk)[0]
+
+
+def _link_token(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[1]
 
 
 def _staged(user):
