@@ -4,7 +4,8 @@ Each entry is ``callable(report, user) -> str`` (safe HTML, "" for nothing); rep
 them in order without knowing which app provides them (keywords adds its matched terms).
 ``company_panels`` does the same on the company's notice page (sellers adds the reports of the
 same seller on the company's own platform); what a panel shows there must never identify the
-volunteer (docs/security.md).
+volunteer (docs/security.md). ``detail_panels`` does the same on the report page the volunteer
+and admins read (leads adds the questions thread and a lead's "add more evidence" hint).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 review_panels: list[Callable[[Any, Any], str]] = []
 company_panels: list[Callable[[Any, Any], str]] = []
+detail_panels: list[Callable[[Any, Any], str]] = []
 
 
 def render_review_panels(report, user) -> list[str]:
@@ -22,3 +24,7 @@ def render_review_panels(report, user) -> list[str]:
 
 def render_company_panels(report, user) -> list[str]:
     return [html for panel in company_panels if (html := panel(report, user))]
+
+
+def render_detail_panels(report, user) -> list[str]:
+    return [html for panel in detail_panels if (html := panel(report, user))]
