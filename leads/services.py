@@ -21,6 +21,8 @@ from .models import Answer, PreScreen, PreScreenVerdict, Question
 
 def clean_text(text: str | None, *, field: str, required: bool) -> str:
     """The one validation of notes, questions and answers (forms and API call it)."""
+    if text is not None and not isinstance(text, str):
+        raise InvalidInput(_("Send text."), field=field)
     text = (text or "").strip()
     if required and not text:
         raise InvalidInput(_("Write something first."), field=field)

@@ -226,6 +226,7 @@ EXPECTED: dict[str, Rule] = {
     "leads:questions": page("volunteer expert admin"),
     "leads:answer": post("expert"),
     "leads:table": page("admin"),
+    "api:prescreen": api_action(""),
     # --- api -------------------------------------------------------------------------------
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
