@@ -10,8 +10,8 @@ from leads.models import PreScreen, Question
 from reports.reference import load_reference_data
 from rounds.models import Round
 from spotter.models import User
-from training.demo import demo_loaded, load_demo_data
 from training.content import load_training_content
+from training.demo import demo_loaded, load_demo_data
 
 pytestmark = pytest.mark.django_db
 
