@@ -57,6 +57,11 @@ def prescreen_candidates(lead: User) -> QuerySet[Report]:
     volunteer in the lead's pre-screen scope, not hidden by the visibility registry."""
     if not is_lead(lead):
         return Report.objects.none()
+    return _candidates(lead)
+
+
+def _candidates(lead: User) -> QuerySet[Report]:
+    # The lead check is the caller's (one certificate query per page, not one per selector).
     qs = Report.objects.filter(
         status__in=WAITING,
         duplicate_of__isnull=True,
@@ -65,10 +70,11 @@ def prescreen_candidates(lead: User) -> QuerySet[Report]:
     return _registry_visible(lead, qs)
 
 
-def prescreen_queue(lead: User) -> QuerySet[Report]:
-    """The lead's queue: candidates not yet pre-screened by this lead, oldest first."""
+def prescreen_queue(lead: User, *, checked: bool = False) -> QuerySet[Report]:
+    """The lead's queue: candidates not yet pre-screened by this lead, oldest first.
+    ``checked``: the caller already asked ``is_lead`` (the queue page's decorator)."""
     return (
-        prescreen_candidates(lead)
+        (_candidates(lead) if checked else prescreen_candidates(lead))
         .exclude(pk__in=PreScreen.objects.filter(lead=lead).values("report_id"))
         .order_by("submitted_at", "id")
     )
@@ -82,9 +88,13 @@ def lead_readable_reports(lead: User) -> QuerySet[Report]:
     """What a lead may open: pre-screen candidates, and round mates' reports with a question."""
     if not is_lead(lead):
         return Report.objects.none()
+    return _readable(lead)
+
+
+def _readable(lead: User) -> QuerySet[Report]:
     asked = Question.objects.values("report_id")
     qs = Report.objects.filter(
-        Q(pk__in=prescreen_candidates(lead).values("pk"))
+        Q(pk__in=_candidates(lead).values("pk"))
         | Q(
             pk__in=asked,
             volunteer__in=scope.round_mates(lead),
@@ -158,14 +168,14 @@ def access_question_report(user: User, reference: str) -> Report:
     return report
 
 
-def open_questions_for(lead: User) -> QuerySet[Question]:
+def open_questions_for(lead: User, *, checked: bool = False) -> QuerySet[Question]:
     """Unanswered questions of the lead's round mates (the lead's inbox), oldest first."""
-    if not is_lead(lead):
+    if not checked and not is_lead(lead):
         return Question.objects.none()
     return (
         Question.objects.filter(
             answered_at__isnull=True,
-            report__in=lead_readable_reports(lead).values("pk"),
+            report__in=_readable(lead).values("pk"),
         )
         .select_related("report")
         .order_by("created_at", "id")

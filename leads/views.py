@@ -48,7 +48,8 @@ def _form_error(form, error: SpotterError) -> None:
 @lead_required
 def queue(request):
     lead = request.user
-    reports = permissions.prescreen_queue(lead).select_related(
+    # lead_required asked is_lead already.
+    reports = permissions.prescreen_queue(lead, checked=True).select_related(
         "volunteer", "species", "product_type"
     )
     page = Paginator(reports, conf.LEAD_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -58,7 +59,7 @@ def queue(request):
         {
             "page": page,
             "reports": list(page.object_list),
-            "questions": list(permissions.open_questions_for(lead)[:10]),
+            "questions": list(permissions.open_questions_for(lead, checked=True)[:10]),
         },
     )
 

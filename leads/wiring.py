@@ -8,7 +8,7 @@ from reports.panels import detail_panels, review_panels
 from reports.queue_sorts import register_queue_sort
 from training.demo import demo_loaded
 
-from . import demo, panels, permissions, receivers
+from . import demo, panels, permissions, privacy, receivers
 
 
 def connect() -> None:
@@ -21,3 +21,4 @@ def connect() -> None:
     # "Is a lead spotter" is also who proposes keywords in the fast lane: one rule.
     register_fast_lane_rule(permissions.is_lead)
     demo_loaded.connect(demo.on_demo_loaded, dispatch_uid="leads.demo")
+    privacy.register()
