@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -105,9 +105,14 @@ def leads_of(volunteer_id: int, today: date | None = None) -> QuerySet[User]:
     lead_ids = Participant.objects.filter(round__in=rounds, status=ParticipantStatus.ACTIVE).values(
         "volunteer_id"
     )
+    certified = Certificate.objects.valid().filter(user=OuterRef("pk"))
     return (
         User.objects.filter(
-            pk__in=lead_ids, is_lead_spotter=True, is_active=True, role=Role.VOLUNTEER
+            Exists(certified),
+            pk__in=lead_ids,
+            is_lead_spotter=True,
+            is_active=True,
+            role=Role.VOLUNTEER,
         )
         .exclude(pk=volunteer_id)
         .order_by("pk")

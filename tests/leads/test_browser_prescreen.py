@@ -32,6 +32,10 @@ def test_lead_prescreens_and_expert_sees_it(live_server, page):
     page.click(f"[data-testid=prescreen-link]:has-text('{report.reference}')")
     page.wait_for_selector("text=Pangolin scales, 1 kg")
     assert newer.email not in page.content()
+    # Phone width: the pre-screen page never scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 1
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.check("input[name=verdict][value=needs_evidence]")
     page.fill("textarea[name=note]", "No close-up of the scales; price tag unreadable.")
     page.click("[data-testid=save-prescreen]")
