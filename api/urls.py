@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import web
 from .routers import ConverterRouter
-from .views import company, keywords, me, reference, reports, review
+from .views import company, keywords, leads, me, reference, reports, review
 from .views.docs import DocsView, not_found
 
 app_name = "api"
@@ -28,6 +28,9 @@ v1 = [
         "stats/volunteers/<ref:pseudonym>/accuracy/",
         me.VolunteerAccuracyView.as_view(),
         name="stats-volunteer-accuracy",
+    ),
+    path(  # leads
+        "reports/<ref:reference>/prescreen/", leads.PreScreenView.as_view(), name="prescreen"
     ),
     path("", include(router.urls)),
 ]

@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     NOTICE_ASSIGNED = "notice_assigned", _("A notice was assigned to you")
     NOTICE_REPLY = "notice_reply", _("A new message on a notice")
     OUTCOME_DISCREPANCY = "outcome_discrepancy", _("A removed listing is still online")
+    QUESTION_ASKED = "question_asked", _("A volunteer of your round asked a question")
+    QUESTION_ANSWERED = "question_answered", _("Your question was answered")
 
 
 class Channel(models.TextChoices):
@@ -43,6 +45,8 @@ KINDS_BY_ROLE: dict[str, dict[str, str]] = {
         Kind.REPORT_OUTCOME: Channel.EMAIL,
         Kind.CERTIFICATE_EXPIRING: Channel.EMAIL,
         Kind.LEAD_SPOTTER: Channel.EMAIL,
+        Kind.QUESTION_ANSWERED: Channel.EMAIL,
+        Kind.QUESTION_ASKED: Channel.SITE,  # only lead spotters are sent it (leads app)
     },
     Role.EXPERT: {
         Kind.REPORT_RESUBMITTED: Channel.SITE,

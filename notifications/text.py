@@ -124,6 +124,13 @@ def describe(notification: Notification) -> Message:
             "An independent check found the listing online %(hours)s hours after the outcome was "
             "recorded. Please look at it again and correct the outcome if needed."
         ) % {"hours": data.get("stage_hours", 72)}
+    elif kind == Kind.QUESTION_ASKED:
+        title = _("A volunteer of your round asked about %(ref)s") % {"ref": ref}
+        body = data.get("excerpt", "")
+        url = data.get("path") or url  # the lead's page of the question, given by leads
+    elif kind == Kind.QUESTION_ANSWERED:
+        title = _("Your question about %(ref)s was answered") % {"ref": ref}
+        body = data.get("excerpt", "")
     else:  # a kind retired since: still readable
         title = str(Kind(kind).label) if kind in Kind.values else kind
     return Message(title=str(title), body=str(body), url=url)

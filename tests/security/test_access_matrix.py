@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from leads.models import Question
 from notifications.models import Notification
 from referrals.notices import outcome_link, package_link
 from reports import services as report_services
@@ -217,6 +218,16 @@ EXPECTED: dict[str, Rule] = {
     "quality:case_evidence": page("expert"),
     "quality:accuracy": page("volunteer other_volunteer"),
     "quality:accept_lead_spotter": post("volunteer other_volunteer"),
+    # leads: the world has no lead spotter, so the lead pages refuse every role (tests/leads
+    # covers the lead's side); the questions thread is the owner's, experts' and admins'.
+    "leads:queue": page(""),
+    "leads:prescreen": page(""),
+    "leads:evidence": page(""),
+    "leads:accuracy": page(""),
+    "leads:questions": page("volunteer expert admin"),
+    "leads:answer": post("expert"),
+    "leads:table": page("admin"),
+    "api:prescreen": api_action(""),
     # --- api -------------------------------------------------------------------------------
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
@@ -339,6 +350,11 @@ PARAMS = {
     "uidb36": lambda w: "zz",
     "identifier_id": lambda w: w.values["identifier"].pk,
     "term_id": lambda w: w.values["term"].pk,
+    "question_id": lambda w: (  # leads: the volunteer's question on R
+        Question.objects.get_or_create(
+            report=w.report, asked_by=w.volunteer, defaults={"text": "Which close-up helps?"}
+        )[0].pk
+    ),
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
