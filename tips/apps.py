@@ -1,3 +1,7 @@
+"""The public tip line: an unauthenticated report form with abuse defences, and the triage queue
+that turns tips into reports or dismisses them.
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +12,9 @@ class TipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        from training.demo import demo_loaded
+
+        from . import demo, privacy
+
+        privacy.register()
+        demo_loaded.connect(demo.load_demo_tips, dispatch_uid="tips.demo")
