@@ -12,9 +12,8 @@ class TipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from training.demo import demo_loaded
-
+        # Imported here, not at module level: models are not loaded before ready().
         from . import demo, privacy
 
         privacy.register()
-        demo_loaded.connect(demo.load_demo_tips, dispatch_uid="tips.demo")
+        demo.connect()

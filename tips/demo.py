@@ -12,6 +12,7 @@ from django.utils import translation
 
 from reports.demo import screenshot_png
 from reports.evidence import process_image
+from training.demo import demo_loaded
 
 from . import abuse, services
 from .models import Tip
@@ -79,3 +80,7 @@ def load_demo_tips(**_kwargs) -> int:
                 )
             made += 1
     return made
+
+
+def connect() -> None:
+    demo_loaded.connect(load_demo_tips, dispatch_uid="tips.demo")

@@ -184,8 +184,8 @@ def convert(request, tip_reference):
     return render(request, "tips/convert.html", {"tip": tip, "form": form})
 
 
-@login_required
 @require_POST
+@login_required
 def dismiss(request, tip_reference):
     _triager_only(request)
     tip = selectors.access_tip(request.user, tip_reference)
