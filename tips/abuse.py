@@ -76,8 +76,8 @@ def check_proof_of_work(challenge: str, nonce: str, *, now: float | None = None)
     if not challenge or not nonce:
         raise _pow_refused(
             _(
-                "The anti-spam check did not run: keep this page open until the button says "
-                "it is ready (JavaScript must be on), then send again."
+                "The anti-spam check did not run: keep this page open until it says “Ready to "
+                "send” (JavaScript must be on), then send again."
             )
         )
     try:
