@@ -67,9 +67,8 @@ class TipForm(forms.Form):
     pow_nonce = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     staged = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
-    def __init__(self, *args, has_staged=False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.has_staged = has_staged
         self.processed_screenshot = None
         days = setting("TIPS_RETENTION_DAYS")
         self.fields["consent"].label = _(

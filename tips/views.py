@@ -49,13 +49,15 @@ def tip_form(request):
         return _form_page(request, TipForm(), None)
     origin = abuse.origin_of(client_ip(request))
     staged = staging.from_token(request.POST.get("staged"))
-    form = TipForm(request.POST, request.FILES, has_staged=staged is not None)
     try:
         abuse.check_rate(origin)
     except LimitReached as exc:
+        # Over the limits: the fields come back, but no upload is read or decoded.
+        form = TipForm(request.POST)
         form.is_valid()
         form.add_error(None, exc.messages)
         return _form_page(request, form, staged, status=429)
+    form = TipForm(request.POST, request.FILES)
     fields_ok = form.is_valid()
     proof_ok = False
     if _honeypot_ok(form):

@@ -256,3 +256,18 @@ def test_note_length_limit(send_tip):
     response = send_tip(note="x" * 2001)
     assert response.status_code == 400
     assert not Tip.objects.exists()
+
+
+def test_sent_page_needs_a_signed_reference(client):
+    response = client.get(reverse("tips:sent") + "?t=TIP-FORGED")
+    assert response.status_code == 302 and response["Location"] == reverse("tips:submit")
+
+
+def test_over_the_limit_no_upload_is_decoded(send_tip, settings, monkeypatch):
+    settings.TIPS_PER_IP_HOUR = 1
+    assert send_tip("https://www.example-shop.com/item/60", ip="203.0.113.60").status_code == 302
+    decoded = []
+    monkeypatch.setattr("tips.forms.process_image", lambda *a, **k: decoded.append(a))
+    shot = SimpleUploadedFile("s.png", _png(), "image/png")
+    refused = send_tip("https://www.example-shop.com/item/61", ip="203.0.113.60", screenshot=shot)
+    assert refused.status_code == 429 and decoded == []
