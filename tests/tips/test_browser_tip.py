@@ -70,3 +70,34 @@ def test_anonymous_tip_then_expert_converts_it(live_server, browser, settings, t
     assert page.inner_text("[data-testid=tip-report]") == report.reference
     context.close()
     assert errors == []
+
+
+def test_tip_pages_have_no_serious_accessibility_problems(live_server, browser, settings):
+    from tests.a11y.browser import BLOCKING, WIDTHS, new_context, run_axe
+
+    from .helpers import make_tip
+
+    settings.TIPS_POW_BITS = 4
+    factories.get_species()
+    factories.get_product_type("scales")
+    expert = factories.make_user(Role.EXPERT, email="expert@example.org")
+    tip = make_tip(note="Scales")
+    base = live_server.url
+    problems = []
+    for width in WIDTHS:
+        context = new_context(browser, width)
+        page = context.new_page()
+        page.goto(f"{base}/tip/")
+        page.wait_for_selector("form[data-pow-solved=true]", state="attached")
+        page.click("form[data-testid=tip-form] button[type=submit]")  # an empty URL: errors shown
+        page.wait_for_selector("[data-error-summary]")
+        problems += [("form", width, v) for v in run_axe(page) if v["impact"] in BLOCKING]
+        login(page, base, expert.email)
+        for path in ("/tips/", f"/tips/{tip.reference}/", f"/tips/{tip.reference}/convert/"):
+            page.goto(base + path)
+            problems += [(path, width, v) for v in run_axe(page) if v["impact"] in BLOCKING]
+            sideways = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+            if sideways > 1:
+                problems.append((path, width, f"scrolls sideways by {sideways}px"))
+        context.close()
+    assert problems == []
