@@ -98,8 +98,8 @@ def submit_tip(
         if screenshot is not None:
             staging.store(screenshot[0], screenshot[1], tip=tip)
         elif staged is not None:
-            staged.tip = tip
-            staged.save(update_fields=["tip"])
+            # Conditional: a staged screenshot joins one tip only, even if its token is replayed.
+            TipScreenshot.objects.filter(pk=staged.pk, tip__isnull=True).update(tip=tip)
         # The audit log keeps each event's IP address; a tipster's is personal data we do not
         # keep, so this event is recorded without it (the tip holds keyed hashes only).
         token = current_ip.set(None)

@@ -179,13 +179,13 @@ def test_queue_oldest_first_paginated_and_query_guarded(
     settings.TIPS_PAGE_SIZE = 10
     tips = [make_tip() for _ in range(25)]
     client = client_for(expert)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         first = client.get(reverse("tips:queue"))
     body = first.content.decode()
     assert body.index(tips[0].reference) < body.index(tips[9].reference)
     assert tips[10].reference not in body
     assert "?page=2" in body
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         last = client.get(reverse("tips:queue") + "?page=3")
     assert tips[24].reference in last.content.decode()
     assert "?page=4" not in last.content.decode()
