@@ -65,6 +65,7 @@ def test_valid_tip_gets_a_reference_and_keeps_no_raw_address(send_tip, client):
     assert tip.normalized_url == "https://www.example-shop.com/item/42"
     assert tip.domain == "example-shop.com"
     assert tip.tipster_email == "tipster@example.net"
+    assert tip.language == "fr"  # the follow-up email is written in the form's language
     # Only keyed hashes of the address and its /24 are kept, never the address.
     assert tip.ip_hash == abuse.origin_of("203.0.113.5").ip_hash
     assert tip.network_hash == abuse.origin_of("203.0.113.77").network_hash
@@ -271,3 +272,23 @@ def test_over_the_limit_no_upload_is_decoded(send_tip, settings, monkeypatch):
     shot = SimpleUploadedFile("s.png", _png(), "image/png")
     refused = send_tip("https://www.example-shop.com/item/61", ip="203.0.113.60", screenshot=shot)
     assert refused.status_code == 429 and decoded == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"note": "nul\x00byte"},
+        {"challenge": "x" * 5000, "solve": False, "pow_nonce": "1"},
+        {"pow_nonce": "9" * 500},
+        {"pow_nonce": "-1"},
+        {"staged": "garbage" * 100},
+        {"email": "not-an-email", "consent": "on"},
+        {"listing_url": "https://exa mple.com/\u202e"},
+        {"listing_url": "h" * 3000},
+    ],
+)
+def test_hostile_input_is_a_form_error_not_a_crash(send_tip, fields):
+    response = send_tip(**fields)
+    assert response.status_code == 400
+    assert b"There is a problem" in response.content
+    assert not Tip.objects.exists()
