@@ -66,3 +66,11 @@ def test_triager_export_lists_handled_tips_without_the_tipster_email(expert):
     export = export_user_data(expert)
     assert export["tips_triaged"][0]["reference"] == tip.reference
     assert "private@example.net" not in str(export)
+
+
+def test_tip_tasks_go_to_the_background_queue(settings):
+    from spotter.celery import app
+
+    for name in ("tips.tasks.purge_old_tips", "tips.tasks.send_tip_outcome"):
+        route = app.amqp.router.route({}, name)
+        assert route["queue"].name == "background", name
