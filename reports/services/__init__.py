@@ -20,6 +20,7 @@ from .notices import (
     colleagues,
     post_notice_message,
 )
+from .relayed import submit_relayed_report
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
 from .saved_filters import delete_filter, save_filter
 from .submission import (
@@ -59,6 +60,7 @@ __all__ = [
     "save_filter",
     "set_notice_language",
     "submission_limit_reached",
+    "submit_relayed_report",
     "submit_report",
     "withdraw_report",
 ]

@@ -26,6 +26,7 @@ from reports.models import Channel, Delivery, Report
 from reports.notices import evidence_link
 from spotter.models import AuditEvent, Role
 from tests import factories
+from tests.tips.helpers import make_tip  # tips
 
 from .test_headers import _InlineFinder
 
@@ -256,6 +257,15 @@ EXPECTED: dict[str, Rule] = {
     # --- rechecks: the admins' overview; the page the checker's User-Agent names is public --
     "rechecks:overview": page("admin"),
     "rechecks:about": everyone(),
+    # tips: the public form is open to all; the triage queue is for lead spotters (the world's
+    # volunteers are not leads), experts and admins; company staff never see tips.
+    "tips:submit": everyone(ok=200),
+    "tips:sent": everyone(ok=302),  # without a signed reference: back to the form
+    "tips:queue": page("expert admin"),
+    "tips:detail": page("expert admin"),
+    "tips:screenshot": page("expert admin"),
+    "tips:convert": page("expert admin"),
+    "tips:dismiss": post("expert admin"),
     # Volunteers read the approved library; experts and admins curate; admins import.
     "keywords:library": page("volunteer other_volunteer expert admin"),
     "keywords:term": page("volunteer other_volunteer expert admin"),  # an approved term
@@ -358,6 +368,8 @@ PARAMS = {
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
+    # tips: a waiting tip with a screenshot
+    "tip_reference": lambda w: w.values.setdefault("tip", make_tip()).reference,
 }
 URL_PARAMS = {
     "api:species-group-detail": {"slug": lambda w: w.report.species.group.slug},
