@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     NOTICE_ASSIGNED = "notice_assigned", _("A notice was assigned to you")
     NOTICE_REPLY = "notice_reply", _("A new message on a notice")
     OUTCOME_DISCREPANCY = "outcome_discrepancy", _("A removed listing is still online")
+    ROUND_INVITED = "round_invited", _("You are invited to a spotting round")
+    ROUND_BEHIND = "round_behind", _("Your week in a round is behind its target")
 
 
 class Channel(models.TextChoices):
@@ -43,6 +45,8 @@ KINDS_BY_ROLE: dict[str, dict[str, str]] = {
         Kind.REPORT_OUTCOME: Channel.EMAIL,
         Kind.CERTIFICATE_EXPIRING: Channel.EMAIL,
         Kind.LEAD_SPOTTER: Channel.EMAIL,
+        Kind.ROUND_INVITED: Channel.EMAIL,
+        Kind.ROUND_BEHIND: Channel.EMAIL,
     },
     Role.EXPERT: {
         Kind.REPORT_RESUBMITTED: Channel.SITE,

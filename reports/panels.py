@@ -14,6 +14,9 @@ from typing import Any
 
 review_panels: list[Callable[[Any, Any], str]] = []
 company_panels: list[Callable[[Any, Any], str]] = []
+# On the volunteer's home page ("My reports"): ``callable(user) -> str`` (rounds adds the
+# volunteer's current round and their week against its target).
+volunteer_home_panels: list[Callable[[Any], str]] = []
 
 
 def render_review_panels(report, user) -> list[str]:
@@ -22,3 +25,7 @@ def render_review_panels(report, user) -> list[str]:
 
 def render_company_panels(report, user) -> list[str]:
     return [html for panel in company_panels if (html := panel(report, user))]
+
+
+def render_volunteer_home_panels(user) -> list[str]:
+    return [html for panel in volunteer_home_panels if (html := panel(user))]
