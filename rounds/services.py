@@ -209,6 +209,7 @@ def invite(*, actor: User, round: Round, emails: list[str]) -> InviteResult:
     if round.ends_on < timezone.localdate():
         raise InvalidState(_("This round is over."))
     result = InviteResult()
+    emails = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
     volunteers = {
         u.email: u
         for u in User.objects.filter(email__in=emails, role=Role.VOLUNTEER, is_active=True)
