@@ -48,3 +48,19 @@ def test_who_may_see_and_join(db, volunteer, other_volunteer, expert, staff):
     assert permissions.can_view_report(other_volunteer, open_round)
     assert not permissions.can_view_report(volunteer, invited)  # invited, never joined
     assert permissions.can_view_report(admin, invited)
+
+
+def test_export_and_account_closure(volunteer, other_volunteer):
+    from spotter.privacy import close_account, export_user_data
+
+    admin = factories.make_user(Role.ADMIN)
+    running = make_round(admin, title="Running")
+    invited = make_round(admin, title="Invited", enrolment=Enrolment.INVITED)
+    services.join(volunteer=volunteer, round=running)
+    services.invite(actor=admin, round=invited, emails=[volunteer.email])
+    data = export_user_data(volunteer)
+    assert {p["round"] for p in data["round_participations"]} == {"Running", "Invited"}
+    close_account(user=volunteer)
+    participation = running.participants.get()
+    assert participation.status == ParticipantStatus.LEFT and participation.left_at
+    assert not invited.participants.exists()
