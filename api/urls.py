@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import web
+from . import rounds, web
 from .routers import ConverterRouter
 from .views import company, keywords, me, reference, reports, review
 from .views.docs import DocsView, not_found
@@ -29,6 +29,7 @@ v1 = [
         me.VolunteerAccuracyView.as_view(),
         name="stats-volunteer-accuracy",
     ),
+    path("rounds/", rounds.RoundListView.as_view(), name="rounds"),  # rounds
     path("", include(router.urls)),
 ]
 

@@ -293,6 +293,7 @@ EXPECTED: dict[str, Rule] = {
     "rounds:teams": page("admin"),
     "rounds:assign": post("admin"),
     "rounds:report": page("volunteer admin"),
+    "api:rounds": api("volunteer other_volunteer admin"),
 }
 
 # --- filling path parameters --------------------------------------------------------------
