@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from keywords.models import Term
@@ -267,6 +268,44 @@ def behind_participants(
     return behind
 
 
+@dataclass(frozen=True)
+class WeekRow:
+    week: Week
+    figures: Figures
+    target: int  # weekly target × participants who took part
+
+
+def weekly_progress(round: Round, today: date | None = None) -> list[WeekRow]:
+    """The round week by week up to today (one GROUP BY day query, folded into weeks)."""
+    today = today or timezone.localdate()
+    last_day = min(today, round.ends_on)
+    if last_day < round.starts_on:
+        return []
+    rows = (
+        round_reports(round, last=last_day)
+        .order_by()
+        .annotate(day=TruncDate("submitted_at"))
+        .values("day")
+        .annotate(**_figure_aggregates())
+    )
+    by_week: dict[int, Figures] = {}
+    for row in rows:
+        number = round.week_of(row.pop("day"))
+        by_week[number] = by_week.get(number, Figures()) + Figures(**row)
+    people = Participant.objects.filter(
+        round=round, status__in=[ParticipantStatus.ACTIVE, ParticipantStatus.LEFT]
+    ).count()
+    weeks = []
+    for number in range(1, round.week_of(last_day) + 1):
+        first, last = round.week_bounds(number)
+        days = (last - first).days + 1
+        week = Week(number, first, last, days, min(days, (today - first).days))
+        weeks.append(
+            WeekRow(week, by_week.get(number, Figures()), round.weekly_target_listings * people)
+        )
+    return weeks
+
+
 # --- the report: volunteers, teams, keywords -----------------------------------------------
 
 
@@ -377,6 +416,7 @@ class RoundReport:
     terms: list[Term]
     term_count: int
     participants: int
+    weeks: list[WeekRow]
 
 
 def round_report(round: Round, *, viewer) -> RoundReport:
@@ -394,4 +434,5 @@ def round_report(round: Round, *, viewer) -> RoundReport:
         terms=list(terms.select_related("proposed_by")[:50]),
         term_count=terms.count(),
         participants=len(volunteers),
+        weeks=weekly_progress(round),
     )

@@ -105,15 +105,27 @@ def round_detail(request, round_slug):
         "can_leave": permissions.can_leave(request.user, participant),
         "can_view_report": is_admin or selectors.took_part(round, request.user),
         "teams": selectors.team_lines(round, by_volunteer),
+        "weeks": selectors.weekly_progress(round),
         "species_groups": list(round.focus_species_groups.all()),
         "companies": list(round.focus_companies.all()),
     }
     if is_admin:
-        context["people"] = (
+        people = list(
             Participant.objects.filter(round=round)
             .select_related("volunteer", "team")
             .order_by("status", "volunteer__email")
         )
+        week = context["week"]
+        counts = selectors.week_counts(round, week) if week else {}
+        for person in people:  # this week against the target, for the admin's eye
+            person.this_week = (
+                selectors.MyWeek(
+                    week, counts.get(person.volunteer_id, 0), round.weekly_target_listings
+                )
+                if week and person.status == ParticipantStatus.ACTIVE
+                else None
+            )
+        context["people"] = people
         context["team_choices"] = list(round.teams.all())
     return render(request, "rounds/detail.html", context)
 

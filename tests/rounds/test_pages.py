@@ -236,3 +236,19 @@ def test_list_and_home_query_counts_do_not_grow(
     for name, count in counts.items():
         with django_assert_max_num_queries(count):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_admin_sees_each_participants_week_and_the_weeks(
+    client_for, round_admin, volunteer, other_volunteer
+):
+    round = make_round(round_admin, days_ago=10, weekly_target_listings=10)  # week 2, day 4
+    services.join(volunteer=volunteer, round=round)
+    services.join(volunteer=other_volunteer, round=round)
+    for _ in range(5):
+        report_on(volunteer, timezone.localdate())
+    page = client_for(round_admin).get(reverse("rounds:detail", args=[round.slug]))
+    people = {p.volunteer: p.this_week for p in page.context["people"]}
+    assert (people[volunteer].flagged, people[volunteer].behind) == (5, False)
+    assert (people[other_volunteer].flagged, people[other_volunteer].behind) == (0, True)
+    html = page.content.decode()
+    assert 'data-testid="weeks"' in html and "5/10" in html and "0/10" in html

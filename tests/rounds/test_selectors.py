@@ -174,3 +174,20 @@ def test_status_is_not_needed_for_counting(round_admin, volunteer):
     report = factories.make_report(volunteer)
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.DUPLICATE)
     assert selectors.round_figures(round).flagged == 1
+
+
+def test_weekly_progress_folds_days_into_weeks(round_admin, volunteer, other_volunteer, expert):
+    round = make_round(round_admin, days_ago=9, weekly_target_listings=4)  # in week 2
+    services.join(volunteer=volunteer, round=round)
+    services.join(volunteer=other_volunteer, round=round)
+    report_on(volunteer, round.starts_on)
+    report_on(other_volunteer, round.starts_on + timedelta(days=6))
+    confirmed = factories.make_confirmed_report(volunteer=volunteer, expert=expert)
+    assert confirmed.submitted_at.date() == timezone.localdate()
+    rows = selectors.weekly_progress(round)
+    assert [(r.week.number, r.figures.flagged, r.figures.confirmed, r.target) for r in rows] == [
+        (1, 2, 0, 8),
+        (2, 1, 1, 8),
+    ]
+    assert rows[1].week.elapsed == 2 and rows[0].week.elapsed == 7
+    assert selectors.weekly_progress(make_round(round_admin, title="Later", days_ago=-2)) == []
