@@ -98,3 +98,17 @@ def test_the_celery_task_and_the_embedded_loop_run_the_reminders(week2_round, vo
     events.worker_tick.send(sender=None)  # runs (the throttle key is fresh in tests)
     assert _behind_notes(volunteer).count() == 1  # same dedupe key: told once per week
     assert Participant.objects.get(volunteer=volunteer).reminded_week == 2
+
+
+def test_finding_who_is_behind_takes_two_queries_whatever_the_size(
+    week2_round, django_assert_num_queries
+):
+    for _ in range(6):
+        person = factories.make_user()
+        services.join(volunteer=person, round=week2_round)
+        report_on(person, timezone.localdate())
+    from rounds import selectors
+
+    with django_assert_num_queries(2):
+        behind = selectors.behind_participants(week2_round)
+    assert len(behind) == 6 and all(mine.flagged == 1 for _, mine in behind)
