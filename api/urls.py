@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import web
+from . import rounds, web
 from .routers import ConverterRouter
 from .views import company, keywords, leads, me, reference, reports, review
 from .views.docs import DocsView, not_found
@@ -32,6 +32,7 @@ v1 = [
     path(  # leads
         "reports/<ref:reference>/prescreen/", leads.PreScreenView.as_view(), name="prescreen"
     ),
+    path("rounds/", rounds.RoundListView.as_view(), name="rounds"),  # rounds
     path("", include(router.urls)),
 ]
 

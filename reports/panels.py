@@ -19,6 +19,9 @@ review_panels: list[Callable[[Any, Any], str]] = []
 company_panels: list[Callable[[Any, Any], str]] = []
 overview_panels: list[Callable[[Any], str]] = []
 detail_panels: list[Callable[[Any, Any], str]] = []
+# On the volunteer's home page ("My reports"): ``callable(user) -> str`` (rounds adds the
+# volunteer's current round and their week against its target).
+volunteer_home_panels: list[Callable[[Any], str]] = []
 
 
 def render_review_panels(report, user) -> list[str]:
@@ -33,3 +36,5 @@ def render_overview_panels(user) -> list[str]:
     return [html for panel in overview_panels if (html := panel(user))]
 def render_detail_panels(report, user) -> list[str]:
     return [html for panel in detail_panels if (html := panel(report, user))]
+def render_volunteer_home_panels(user) -> list[str]:
+    return [html for panel in volunteer_home_panels if (html := panel(user))]

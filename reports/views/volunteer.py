@@ -15,6 +15,7 @@ from .. import validation as rules
 from ..actions import RESUBMIT, allowed_actions
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus, StagedUpload
+from ..panels import render_volunteer_home_panels
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
 from .common import label_rows, reference_url_prefix
@@ -143,6 +144,7 @@ def my_reports(request):
             "needs_input": needs_input,
             "accuracy": selectors.volunteer_figure("accuracy", request.user),
             "url_prefix": reference_url_prefix("reports:detail"),
+            "home_panels": render_volunteer_home_panels(request.user),
         },
     )
 

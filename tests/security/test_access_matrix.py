@@ -13,10 +13,12 @@ queue), ``expert`` (confirmed R), ``staff`` (of the company R was forwarded to),
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from leads.models import Question
 from notifications.models import Notification
@@ -316,6 +318,19 @@ EXPECTED: dict[str, Rule] = {
     "api:token_create": post(" ".join(LOGGED_IN)),
     "api:token_revoke": post("volunteer"),
     "<unnamed api/^.*$>": everyone(ok=404),
+    # rounds: R's volunteer takes part in an open, running round; other_volunteer may see it
+    # (open enrolment) and join, but not its report; experts and company staff have no pages.
+    "rounds:list": page("volunteer other_volunteer admin"),
+    "rounds:create": page("admin"),
+    "rounds:detail": page("volunteer other_volunteer admin"),
+    "rounds:edit": page("admin"),
+    "rounds:join": post("volunteer other_volunteer"),
+    "rounds:leave": post("volunteer other_volunteer"),
+    "rounds:invite": page("admin"),
+    "rounds:teams": page("admin"),
+    "rounds:assign": post("admin"),
+    "rounds:report": page("volunteer admin"),
+    "api:rounds": api("volunteer other_volunteer admin"),
 }
 
 # --- filling path parameters --------------------------------------------------------------
@@ -365,6 +380,7 @@ PARAMS = {
             report=w.report, asked_by=w.volunteer, defaults={"text": "Which close-up helps?"}
         )[0].pk
     ),
+    "round_slug": lambda w: _round(w).slug,  # rounds
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
@@ -500,6 +516,27 @@ def world(company, other_company, settings):
         other_report,
         values,
     )
+
+
+def _round(world: World):
+    """rounds: an open round running today, R's volunteer taking part in a team (made once)."""
+    from rounds import services as round_services
+
+    if "round" not in world.values:
+        today = timezone.localdate()
+        round = round_services.create_round(
+            actor=world.admin,
+            data=round_services.RoundData(
+                title="Matrix round",
+                starts_on=today - timedelta(days=3),
+                ends_on=today + timedelta(days=24),
+            ),
+        )
+        team = round_services.create_team(actor=world.admin, round=round, name="Matrix team")
+        participant = round_services.join(volunteer=world.volunteer, round=round)
+        round_services.assign_team(actor=world.admin, participant=participant, team=team)
+        world.values["round"] = round
+    return world.values["round"]
 
 
 def _training(volunteer) -> dict:
