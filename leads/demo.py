@@ -3,19 +3,17 @@
 A demo lead spotter (``lead@example.org``, certified through the real quizzes), both taking part
 in the demo round with the demo volunteer; one of the volunteer's waiting reports pre-screened
 "needs more evidence", and a question of the volunteer answered by the lead. Idempotent: run
-twice, nothing is added twice. The round is ``get_or_create``d on the slug "demo-round" (the
-rounds app's demo makes the same one), so both demos coexist.
+twice, nothing is added twice. The round is the rounds app's demo round (rounds.demo).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from reports.demo import DEMO_PASSWORD
 from reports.models import Report, ReportStatus
+from rounds.demo import create_demo_round
 from rounds.models import Participant, ParticipantStatus, Round
 from spotter.models import Role, User
 from spotter.services import create_user_with_role
@@ -27,23 +25,6 @@ from .models import PreScreen, PreScreenVerdict, Question
 LEAD_EMAIL = "lead@example.org"
 VOLUNTEER_EMAIL = "volunteer@example.org"
 
-ROUND_TITLE = "Demo round: pangolins and big cats"
-ROUND_TRANSLATIONS = {
-    "fr": {
-        "title": "Campagne de démonstration : pangolins et grands félins",
-        "briefing": "Quatre semaines pour repérer écailles de pangolin et produits de grands "
-        "félins. Joignez toujours une capture d'écran avec l'URL et le prix.",
-    },
-    "zh-hans": {
-        "title": "演示轮次：穿山甲与大型猫科动物",
-        "briefing": "为期四周，重点发现穿山甲鳞片和大型猫科动物制品。"
-        "请始终附上含网址和价格的截图。",
-    },
-}
-ROUND_BRIEFING = (
-    "Four weeks on pangolin scales and big-cat products. Always add a screenshot showing the "
-    "URL and the price."
-)
 NOTE = {
     "en": "A close-up of the item and the seller's description would help the expert.",
     "fr": "Un gros plan de l'objet et la description du vendeur aideraient l'expert.",
@@ -65,19 +46,9 @@ def _three(texts: dict[str, str]) -> str:
     return "\n".join(texts[language] for language in ("en", "fr", "zh-hans"))
 
 
-def demo_round() -> Round:
-    today = timezone.localdate()
-    round_, _created = Round.objects.get_or_create(
-        slug="demo-round",
-        defaults={
-            "title": ROUND_TITLE,
-            "briefing": ROUND_BRIEFING,
-            "translations": ROUND_TRANSLATIONS,
-            "starts_on": today - timedelta(days=7),
-            "ends_on": today + timedelta(days=20),
-        },
-    )
-    return round_
+def demo_round() -> Round | None:
+    """The rounds app's demo round (made once, through its services)."""
+    return create_demo_round()
 
 
 def demo_lead() -> User:
@@ -113,8 +84,10 @@ def load_leads_demo() -> User | None:
     volunteer = User.objects.filter(email=VOLUNTEER_EMAIL).first()
     if volunteer is None:
         return None
-    lead = demo_lead()
     round_ = demo_round()
+    if round_ is None:
+        return None
+    lead = demo_lead()
     _take_part(round_, lead)
     _take_part(round_, volunteer)
     waiting = list(

@@ -9,6 +9,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at module level: models are not loaded before ready().
-        from . import receivers
+        from . import privacy, receivers
 
         receivers.connect()
+        privacy.register()

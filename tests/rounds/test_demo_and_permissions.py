@@ -4,6 +4,7 @@ from rounds import permissions, services
 from rounds.models import Enrolment, ParticipantStatus, Round
 from spotter.models import Role
 from tests import factories
+from training.content import load_training_content
 from training.demo import demo_loaded
 
 from .conftest import make_round
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_loaded_adds_a_running_round_with_the_demo_volunteer_in_a_team(reference_data):
     factories.make_user(Role.ADMIN, email="admin@example.org")
     volunteer = factories.make_user(Role.VOLUNTEER, email="volunteer@example.org")
+    load_training_content()  # the leads app's demo (same signal) certifies a lead spotter
     demo_loaded.send(sender=None, accounts=[])
     demo_loaded.send(sender=None, accounts=[])  # safe to run again
     round = Round.objects.get()
@@ -21,7 +23,7 @@ def test_demo_loaded_adds_a_running_round_with_the_demo_volunteer_in_a_team(refe
     assert set(round.translations) == {"fr", "zh-hans"}
     assert all(round.translations[lang]["briefing"] for lang in ("fr", "zh-hans"))
     assert round.teams.count() == 2
-    participant = round.participants.get()
+    participant = round.participants.get(volunteer=volunteer)
     assert participant.volunteer == volunteer and participant.status == ParticipantStatus.ACTIVE
     assert participant.team.name == "Team Pangolin"
     assert [g.slug for g in round.focus_species_groups.all()] == ["pangolins"]
