@@ -193,6 +193,12 @@ EXPECTED: dict[str, Rule] = {
     "reports:report_list": page("admin"),  # without ?figure=: the list of numbers
     "reports:audit_search": page("admin"),
     "reports:acknowledge_alert": post("admin"),
+    # reports: the species catalogue and its CITES history (everyone signed in reads it;
+    # only admins import a new catalogue version)
+    "reports:catalogue": page(" ".join(LOGGED_IN)),
+    "reports:species": page(" ".join(LOGGED_IN)),
+    "reports:catalogue_import": page("admin"),
+    "reports:catalogue_import_apply": post("admin"),
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
     "training:progress": page(" ".join(LOGGED_IN)),
@@ -323,6 +329,7 @@ PARAMS = {
     "uidb36": lambda w: "zz",
     "identifier_id": lambda w: w.values["identifier"].pk,
     "term_id": lambda w: w.values["term"].pk,
+    "species_id": lambda w: w.report.species_id,
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
