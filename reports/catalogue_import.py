@@ -353,13 +353,14 @@ class _Planner:
         species = self.species.get(name)
         renamed_from = ""
         if formerly and formerly != name:
-            if species is not None:
+            before = self.species.get(formerly)
+            if species is not None and before is not None:
                 refuse("scientific_name", _("Another species already has this name."))
-            species = self.species.get(formerly)
-            if species is None:
+            elif species is None and before is None:
                 refuse("formerly", _("No species %(name)s in the catalogue.") % {"name": formerly})
-            else:
-                renamed_from = formerly
+            elif species is None:
+                species, renamed_from = before, formerly
+            # else: renamed by an earlier version already; the row describes it as it is.
         planned = PlannedSpecies(row=row, species=species, renamed_from=renamed_from)
         if species is None:
             return planned
@@ -454,3 +455,42 @@ def plan_catalogue(*, label: str, content: str, filename: str = "") -> Catalogue
     plan.removed = [RemovedSpecies(one, one.pk in referenced) for one in gone]
     plan.errors.sort(key=lambda error: error.line)
     return plan
+
+
+def export_rows() -> list[dict[str, str]]:
+    """The catalogue as it is, in the import format (a starting point for the next version)."""
+    latest: dict[int, CitesListing] = {}
+    for row in CitesListing.objects.all():
+        held = latest.get(row.species_id)
+        if held is None or _sort_key(row) > _sort_key(held):
+            latest[row.species_id] = row
+    rows = []
+    for species in Species.objects.filter(retired_at__isnull=True).select_related("group"):
+        last = latest.get(species.pk)
+        rows.append(
+            {
+                "scientific_name": species.scientific_name,
+                "formerly": "",
+                "common_name_en": species.common_name_en,
+                "common_name_fr": species.common_name_fr,
+                "common_name_zh": species.common_name_zh,
+                "group": species.group.slug,
+                "cites_appendix": last.appendix if last else species.cites_appendix,
+                "effective_from": last.effective_from.isoformat()
+                if last and last.effective_from
+                else "",
+                "cop": last.cop if last else "",
+                "note": species.cites_note,
+                "note_fr": species.cites_note_fr,
+                "note_zh": species.cites_note_zh,
+            }
+        )
+    return rows
+
+
+def export_csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

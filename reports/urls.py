@@ -90,5 +90,6 @@ urlpatterns = [
     path("catalogue/", catalogue.species_list, name="catalogue"),
     path("catalogue/species/<id:species_id>/", catalogue.species_detail, name="species"),
     path("catalogue/import/", catalogue.import_catalogue, name="catalogue_import"),
+    path("catalogue/export/", catalogue.export_catalogue, name="catalogue_export"),
     path("catalogue/import/apply/", catalogue.import_apply, name="catalogue_import_apply"),
 ]

@@ -9,8 +9,11 @@ against the catalogue as it is then (reports/services/catalogue.py).
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core import signing
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -92,6 +95,27 @@ def import_catalogue(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+@role_required(Role.ADMIN)
+def export_catalogue(request):
+    """The current catalogue in the import format: ``?format=csv`` or JSON (the default)."""
+    rows = catalogue_import.export_rows()
+    stamp = today_utc().isoformat()
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            catalogue_import.export_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+        name = f"species-catalogue-{stamp}.csv"
+    else:
+        response = HttpResponse(
+            json.dumps({"species": rows}, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        name = f"species-catalogue-{stamp}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

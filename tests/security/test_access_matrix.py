@@ -198,6 +198,7 @@ EXPECTED: dict[str, Rule] = {
     "reports:catalogue": page(" ".join(LOGGED_IN)),
     "reports:species": page(" ".join(LOGGED_IN)),
     "reports:catalogue_import": page("admin"),
+    "reports:catalogue_export": page("admin"),
     "reports:catalogue_import_apply": post("admin"),
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
