@@ -107,6 +107,10 @@ class PlannedSpecies:
         return self.row["cites_appendix"]
 
     @property
+    def effective_from(self) -> date | None:
+        return self.row.effective_from
+
+    @property
     def changed(self) -> bool:
         return bool(
             self.species is None
