@@ -216,3 +216,15 @@ def test_catalogue_list_has_a_fixed_query_count(
         response = client.get(reverse("reports:catalogue"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/catalogue/species/') == Species.objects.count()
+
+
+def test_django_admin_shows_the_history_and_keeps_the_appendix_read_only(
+    reference_data, client_for, admin_user
+):
+    pangolin = species("Manis pentadactyla")
+    client = client_for(admin_user)
+    page = client.get(reverse("admin:reports_species_change", args=[pangolin.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "CoP17" in body and 'name="cites_appendix"' not in body
+    assert client.get(reverse("admin:reports_catalogueversion_changelist")).status_code == 200
