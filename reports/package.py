@@ -112,7 +112,8 @@ def build_package(report: Report, *, viewer: User) -> bytes:
         files.append(
             ("notice.html", render_to_string("reports/notice/notice.html", context).encode())
         )
-    files.append(("listing.json", _json(_listing(report))))
+        # Data, except the CITES statement, which reads like the notice.
+        files.append(("listing.json", _json(_listing(report))))
 
     hash_lines = []
     for number, evidence in enumerate(report.evidence.all(), start=1):
