@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from spotter.errors import InvalidInput
 
 from .catalogue import CitesAppendix, Species, SpeciesGroup
-from .cites import _sort_key
+from .cites import latest_listings
 from .cites_models import CatalogueVersion, CitesListing
 
 COLUMNS = [
@@ -311,11 +311,7 @@ class _Planner:
     def __init__(self):
         self.groups = {g.slug: g for g in SpeciesGroup.objects.all()}
         self.species = {s.scientific_name: s for s in Species.objects.select_related("group")}
-        self.latest: dict[int, CitesListing] = {}
-        for row in CitesListing.objects.all():
-            held = self.latest.get(row.species_id)
-            if held is None or _sort_key(row) > _sort_key(held):
-                self.latest[row.species_id] = row
+        self.latest = latest_listings()
 
     def latest_appendix(self, species: Species) -> tuple[str, date | None]:
         row = self.latest.get(species.pk)
@@ -459,42 +455,3 @@ def plan_catalogue(*, label: str, content: str, filename: str = "") -> Catalogue
     plan.removed = [RemovedSpecies(one, one.pk in referenced) for one in gone]
     plan.errors.sort(key=lambda error: error.line)
     return plan
-
-
-def export_rows() -> list[dict[str, str]]:
-    """The catalogue as it is, in the import format (a starting point for the next version)."""
-    latest: dict[int, CitesListing] = {}
-    for row in CitesListing.objects.all():
-        held = latest.get(row.species_id)
-        if held is None or _sort_key(row) > _sort_key(held):
-            latest[row.species_id] = row
-    rows = []
-    for species in Species.objects.filter(retired_at__isnull=True).select_related("group"):
-        last = latest.get(species.pk)
-        rows.append(
-            {
-                "scientific_name": species.scientific_name,
-                "formerly": "",
-                "common_name_en": species.common_name_en,
-                "common_name_fr": species.common_name_fr,
-                "common_name_zh": species.common_name_zh,
-                "group": species.group.slug,
-                "cites_appendix": last.appendix if last else species.cites_appendix,
-                "effective_from": last.effective_from.isoformat()
-                if last and last.effective_from
-                else "",
-                "cop": last.cop if last else "",
-                "note": species.cites_note,
-                "note_fr": species.cites_note_fr,
-                "note_zh": species.cites_note_zh,
-            }
-        )
-    return rows
-
-
-def export_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()

@@ -39,13 +39,23 @@ def listing_date(report) -> date:
     return report.submitted_at.astimezone(UTC).date()
 
 
-def _sort_key(row: CitesListing) -> tuple:
+def history_order(row: CitesListing) -> tuple:
     return (row.effective_from is not None, row.effective_from or date.min, row.pk or 0)
+
+
+def latest_listings() -> dict[int, CitesListing]:
+    """Each species' latest history row, by species id (its last change, even a future one)."""
+    latest: dict[int, CitesListing] = {}
+    for row in CitesListing.objects.all():
+        held = latest.get(row.species_id)
+        if held is None or history_order(row) > history_order(held):
+            latest[row.species_id] = row
+    return latest
 
 
 def history(species: Species) -> list[CitesListing]:
     """The species' listing rows, oldest first (the undated row, if any, comes first)."""
-    rows = sorted(species.cites_listings.all(), key=_sort_key) if species.pk else []
+    rows = sorted(species.cites_listings.all(), key=history_order) if species.pk else []
     if not rows and species.cites_appendix:
         rows = [CitesListing(species=species, appendix=species.cites_appendix)]
     return rows
@@ -232,7 +242,7 @@ def refresh_current_appendices(
             ]
             if not in_force:
                 continue  # listed only from a future date: nothing in force yet
-            now = max(in_force, key=_sort_key).appendix
+            now = max(in_force, key=history_order).appendix
             if now != species.cites_appendix:
                 species.cites_appendix = now
                 species.save(update_fields=["cites_appendix"])

@@ -22,7 +22,7 @@ from spotter.decorators import role_required
 from spotter.errors import InvalidInput
 from spotter.models import Role
 
-from .. import catalogue_import, services
+from .. import catalogue_export, catalogue_import, services
 from ..catalogue import Species, species_sort_key
 from ..catalogue_forms import CatalogueImportForm
 from ..cites import history_rows, today_utc
@@ -100,11 +100,11 @@ def import_catalogue(request):
 @role_required(Role.ADMIN)
 def export_catalogue(request):
     """The current catalogue in the import format: ``?format=csv`` or JSON (the default)."""
-    rows = catalogue_import.export_rows()
+    rows = catalogue_export.export_rows()
     stamp = today_utc().isoformat()
     if request.GET.get("format") == "csv":
         response = HttpResponse(
-            catalogue_import.export_csv(rows), content_type="text/csv; charset=utf-8"
+            catalogue_export.export_csv(rows), content_type="text/csv; charset=utf-8"
         )
         name = f"species-catalogue-{stamp}.csv"
     else:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from reports.catalogue_import import export_rows
+from reports.catalogue_export import export_rows
 from reports.models import Species
 from reports.reference import load_reference_data
 from spotter.models import Role

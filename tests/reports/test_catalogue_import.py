@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import catalogue_import
-from reports.catalogue_import import export_csv, export_rows, plan_catalogue
+from reports.catalogue_export import export_csv, export_rows
+from reports.catalogue_import import plan_catalogue
 from reports.cites import appendix_on
 from reports.forms import species_choices
 from reports.models import CatalogueVersion, CitesListing, Species
