@@ -58,3 +58,10 @@ def test_admin_imports_a_version_and_sees_the_new_history_row(live_server, page,
     history = page.inner_text("[data-testid=cites-history]")
     assert "2025-06-01" in history and "CoP99 (test)" in history
     assert page.inner_text("[data-testid=current-appendix]") == "Appendix I"
+
+    # At phone width, neither the species page nor the catalogue scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (f"/catalogue/species/{lion.pk}/", "/catalogue/", "/catalogue/import/"):
+        page.goto(f"{base}{path}")
+        sideways = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert sideways <= 1, path

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from reports import tasks
 from reports.cites import (
     appendix_on,
     cites_for_report,
@@ -228,3 +229,12 @@ def test_django_admin_shows_the_history_and_keeps_the_appendix_read_only(
     body = page.content.decode()
     assert "CoP17" in body and 'name="cites_appendix"' not in body
     assert client.get(reverse("admin:reports_catalogueversion_changelist")).status_code == 200
+
+
+def test_the_beat_task_refreshes_todays_appendix(reference_data):
+    assert tasks.refresh_cites_appendices() == 0  # everything already in force
+    lion = species("Panthera leo")
+    CitesListing.objects.create(species=lion, appendix="I", effective_from=date(2020, 1, 1))
+    assert tasks.refresh_cites_appendices() == 1
+    lion.refresh_from_db()
+    assert lion.cites_appendix == "I"
