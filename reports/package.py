@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from spotter.audit import seal_pending
 from spotter.models import AuditEvent, AuditSeal, User
 
+from .cites import cites_for_report
 from .models import Report
 from .notices import listing_details, notice_context, notice_language
 from .permissions import actor_label_for, can_see_original_evidence
@@ -52,6 +53,7 @@ def _listing(report: Report) -> dict[str, Any]:
             "scientific_name": species.scientific_name,
             "common_name": species.common_name_en,
             "cites_appendix": species.cites_appendix,
+            "cites": cites_for_report(report).as_payload(),
         }
         if species
         else {"description": report.species_other},
@@ -115,7 +117,8 @@ def build_package(
         files.append(
             ("notice.html", render_to_string("reports/notice/notice.html", context).encode())
         )
-    files.append(("listing.json", _json(_listing(report))))
+        # Data, except the CITES statement, which reads like the notice.
+        files.append(("listing.json", _json(_listing(report))))
 
     hash_lines = []
     for number, evidence in enumerate(report.evidence.all(), start=1):

@@ -10,6 +10,7 @@ commit, so nothing is sent for a change that rolled back. Views, API views, admi
 Celery tasks all call these, through this package: ``from reports import services``.
 """
 
+from .catalogue import apply_catalogue_version
 from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
 from .company_settings import set_notice_language
 from .merge import merge_order, merge_reports
@@ -35,6 +36,7 @@ from .submission import (
 )
 
 __all__ = [
+    "apply_catalogue_version",
     "BulkResult",
     "assign_notice",
     "bulk_acknowledge",

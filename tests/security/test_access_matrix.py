@@ -198,6 +198,13 @@ EXPECTED: dict[str, Rule] = {
     "reports:report_list": page("admin"),  # without ?figure=: the list of numbers
     "reports:audit_search": page("admin"),
     "reports:acknowledge_alert": post("admin"),
+    # reports: the species catalogue and its CITES history (everyone signed in reads it;
+    # only admins import a new catalogue version)
+    "reports:catalogue": page(" ".join(LOGGED_IN)),
+    "reports:species": page(" ".join(LOGGED_IN)),
+    "reports:catalogue_import": page("admin"),
+    "reports:catalogue_export": page("admin"),
+    "reports:catalogue_import_apply": post("admin"),
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
     "training:progress": page(" ".join(LOGGED_IN)),
@@ -381,6 +388,7 @@ PARAMS = {
         )[0].pk
     ),
     "round_slug": lambda w: _round(w).slug,  # rounds
+    "species_id": lambda w: w.report.species_id,
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
