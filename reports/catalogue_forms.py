@@ -15,8 +15,7 @@ class CatalogueImportForm(forms.Form):
     file = forms.FileField(
         label=_("Catalogue file (JSON or CSV)"),
         help_text=_(
-            "The whole catalogue as this version states it, UTF-8. Columns or fields: "
-            "scientific_name, formerly, common_name_en, common_name_fr, common_name_zh, group, "
-            "cites_appendix, effective_from (YYYY-MM-DD), cop, note, note_fr, note_zh."
+            "The whole catalogue as this version states it, UTF-8, in the format of the export "
+            "below (one row or entry per species; the columns are listed in docs/cites.md)."
         ),
     )
