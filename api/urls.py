@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import web
 from .routers import ConverterRouter
-from .views import company, keywords, me, reference, reports, review
+from .views import company, intake, keywords, me, reference, reports, review
 from .views.docs import DocsView, not_found
 
 app_name = "api"
@@ -29,6 +29,12 @@ v1 = [
         me.VolunteerAccuracyView.as_view(),
         name="stats-volunteer-accuracy",
     ),
+    path("intake/", intake.IntakeListView.as_view(), name="intake-list"),
+    path("intake/<id:batch_id>/", intake.IntakeDetailView.as_view(), name="intake-detail"),
+    path(
+        "intake/<id:batch_id>/mapping/", intake.IntakeMappingView.as_view(), name="intake-mapping"
+    ),
+    path("intake/<id:batch_id>/import/", intake.IntakeImportView.as_view(), name="intake-import"),
     path("", include(router.urls)),
 ]
 

@@ -28,7 +28,7 @@ from reports.validation import MAX_LENGTH
 from spotter.audit import record_event
 from spotter.errors import InvalidInput, InvalidState, NotAllowed
 from spotter.models import User
-from spotter.oncommit import delay_on_commit
+from spotter.oncommit import coalesced, delay_on_commit
 
 from . import conf, tasks
 from .checks import check_rows
@@ -268,8 +268,12 @@ def run_import(batch_id: int) -> ImportBatch | None:
     species = {s.pk: s for s in Species.objects.all()}
     products = {p.pk: p for p in ProductType.objects.all()}
     try:
-        while _import_chunk(batch, batch.uploader, species, products):
-            pass
+        while True:
+            # Per-report follow-up tasks (seller indexing, risk score) are sent once per
+            # chunk with every id, after the chunk commits (spotter.oncommit).
+            with coalesced():
+                if not _import_chunk(batch, batch.uploader, species, products):
+                    break
     except Exception as exc:
         log.exception("Import batch %s failed", batch_id)
         with transaction.atomic():

@@ -4,6 +4,7 @@ htmx status fragment). Every view checks intake.permissions and calls intake.ser
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -95,6 +96,8 @@ def preview(request, batch_id: int):
 @intake_staff
 def start(request, batch_id: int):
     batch = access_batch(request.user, batch_id)
+    if not can_import(request.user, batch):
+        raise PermissionDenied
     try:
         services.start_import(batch=batch, actor=request.user)
     except SpotterError as exc:
