@@ -69,7 +69,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
               "commentaires", "备注", "说明", "评论"),
     "observed_on": (
         "observed", "observedon", "observeddate", "dateobserved", "date", "datefound", "seen",
-        "dateobservation", "observele", "dateobservee", "观察日期", "发现日期", "日期", "发现时间",
+        "dateobservation", "date d'observation", "observele", "dateobservee", "vule",
+        "观察日期", "发现日期", "日期", "发现时间",
     ),
 }  # fmt: skip
 
