@@ -3,6 +3,8 @@ import io
 import openpyxl
 import pytest
 
+from tests.api.conftest import api_for  # noqa: F401 (the API tests' fixture)
+
 HEADER = "url,title,species,product type,price,currency,seller,notes\n"
 
 
