@@ -76,7 +76,7 @@ def test_upload_mapping_preview_import_progress(
     assert batch.status == BatchStatus.DONE
     progress = client.get(response["Location"]).content.decode()
     report = Report.objects.get()
-    assert report.reference in progress and "Done: 1 reports created." in progress
+    assert report.reference in progress and "Done: 1 report created." in progress
     fragment = client.get(reverse("intake:status", args=[batch.pk])).content.decode()
     assert "hx-get" not in fragment  # polling stops once done
     # A second start changes nothing.
