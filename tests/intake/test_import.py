@@ -107,3 +107,43 @@ def test_listing_reported_meanwhile_is_skipped(expert, catalogue, run_import):
     row = batch.rows.get(number=2)
     assert row.status == RowStatus.SKIPPED and row.errors[0]["field"] == "listing_url"
     assert Report.objects.count() == 2  # the volunteer's and one import
+
+
+def test_business_effects_run_for_every_imported_report(expert, catalogue, run_import):
+    """The receivers of report.submitted run for imported reports: keyword matches (in the
+    transaction), seller identifiers and risk scores (sent once per chunk, spotter.oncommit)."""
+    from keywords.loader import load_keywords
+    from keywords.models import ReportMatch
+    from sellers.models import ReportIdentifier
+    from verification.models import ReportRisk
+
+    load_keywords()  # the starter library (manage.py load_reference does it too)
+    batch = make_batch(expert, *GOOD)
+    run_import(batch, expert)
+    reports = list(Report.objects.all())
+    assert len(reports) == 2
+    assert ReportRisk.objects.filter(report__in=reports).count() == 2
+    assert set(ReportIdentifier.objects.values_list("report_id", flat=True)) == {
+        r.pk for r in reports
+    }
+    # "Pangolin" is a starter term (the species' common name): the title matched it.
+    assert ReportMatch.objects.filter(report__listing_key="ebay:123456789012").exists()
+
+
+def test_coalesced_sends_one_batch_per_task(monkeypatch, django_capture_on_commit_callbacks):
+    from spotter import oncommit
+    from verification import tasks as risk_tasks
+
+    sent = []
+    monkeypatch.setattr(
+        risk_tasks.refresh_reports_risk, "delay", lambda ids: sent.append(("many", ids))
+    )
+    monkeypatch.setattr(risk_tasks.refresh_report_risk, "delay", lambda i: sent.append(("one", i)))
+    with django_capture_on_commit_callbacks(execute=True), oncommit.coalesced():
+        for report_id in (3, 1, 3, 2):
+            oncommit.delay_on_commit(risk_tasks.refresh_report_risk, report_id, catch_up="")
+    assert sent == [("many", [3, 1, 2])]
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        oncommit.delay_on_commit(risk_tasks.refresh_report_risk, 5, catch_up="")
+    assert sent == [("one", 5)]
