@@ -77,13 +77,18 @@ def preview(request, batch_id: int):
     page = Paginator(selectors.error_rows(batch), conf.INTAKE_PAGE_ROWS).get_page(
         request.GET.get("page")
     )
+    problems = [
+        (row.number, FIELDS.get(error["field"], error["field"]), error["message"])
+        for row in page.object_list
+        for error in row.errors
+    ]
     return render(
         request,
         "intake/preview.html",
         {
             "batch": batch,
             "page": page,
-            "rows": page.object_list,
+            "problems": problems,
             "missing": [FIELDS[name] for name in services.missing_fields(batch.mapping)],
             "mapped": [(FIELDS[name], batch.headers[i]) for name, i in batch.mapping.items()
                        if name in FIELDS and i < len(batch.headers)],

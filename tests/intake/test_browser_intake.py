@@ -46,8 +46,8 @@ def test_expert_imports_a_csv_with_errors(live_server, page, tmp_path):
     page.wait_for_selector("h1:has-text('Import preview')")
     assert "4 rows: 2 valid, 2 with errors." in page.inner_text("[data-testid=summary]")
     errors = page.inner_text("[data-testid=row-errors]")
-    assert "listing_url" in errors and "Only http:// and https://" in errors
-    assert "species" in errors and "Unknown species: “Dragon”" in errors
+    assert "Listing URL" in errors and "Only http:// and https://" in errors
+    assert "Species" in errors and "Unknown species: “Dragon”" in errors
 
     page.click("[data-testid=import]")
     page.wait_for_selector("[data-testid=status][data-status=done]")
