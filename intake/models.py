@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Report
 
+from . import conf
+
 
 class BatchStatus(models.TextChoices):
     PREVIEW = "preview", _("Preview")
@@ -74,6 +76,16 @@ class ImportBatch(models.Model):
         if not self.valid_rows:
             return 0
         return min(100, (self.imported_rows + self.skipped_rows) * 100 // self.valid_rows)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running, but no progress for ``INTAKE_STALE_SECONDS`` (a lost message, a
+        dead worker): its uploader may start it again, it resumes where it stopped."""
+        return (
+            self.is_active
+            and self.progressed_at is not None
+            and (timezone.now() - self.progressed_at).total_seconds() > conf.INTAKE_STALE_SECONDS
+        )
 
     @property
     def is_active(self) -> bool:

@@ -153,12 +153,7 @@ def start_import(*, batch: ImportBatch, actor: User) -> ImportBatch:
         batch = _locked(batch)
         _ensure_uploader(batch, actor)
         ensure_can_submit_in_bulk(actor)
-        stalled = (
-            batch.status == BatchStatus.RUNNING
-            and batch.progressed_at is not None
-            and (timezone.now() - batch.progressed_at).total_seconds() > conf.INTAKE_STALE_SECONDS
-        )
-        if batch.status not in (BatchStatus.PREVIEW, BatchStatus.FAILED) and not stalled:
+        if batch.status not in (BatchStatus.PREVIEW, BatchStatus.FAILED) and not batch.is_stalled:
             raise InvalidState(_("This import has already been started."))
         missing = missing_fields(batch.mapping)
         if missing:
@@ -172,7 +167,8 @@ def start_import(*, batch: ImportBatch, actor: User) -> ImportBatch:
         previous = batch.status
         batch.status = BatchStatus.QUEUED
         batch.last_error = ""
-        batch.save(update_fields=["status", "last_error"])
+        batch.progressed_at = timezone.now()  # a message lost on the way shows as stalled
+        batch.save(update_fields=["status", "last_error", "progressed_at"])
         record_event(
             actor=actor, action=STARTED, target=batch, from_state=previous, to_state=batch.status
         )
@@ -185,7 +181,8 @@ def start_import(*, batch: ImportBatch, actor: User) -> ImportBatch:
 
 
 def _claim(batch_id: int) -> bool:
-    """QUEUED (or a RUNNING one being resumed) → RUNNING; only one job proceeds per claim."""
+    """QUEUED (or a RUNNING one being resumed) → RUNNING. Two runs of one batch may both
+    proceed: they never take the same rows (``_import_chunk``)."""
     now = timezone.now()
     changed = ImportBatch.objects.filter(
         pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]

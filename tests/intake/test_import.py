@@ -147,3 +147,25 @@ def test_coalesced_sends_one_batch_per_task(monkeypatch, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         oncommit.delay_on_commit(risk_tasks.refresh_report_risk, 5, catch_up="")
     assert sent == [("one", 5)]
+
+
+def test_a_lost_job_can_be_started_again(expert, catalogue, run_import, settings, monkeypatch):
+    """A batch left queued (the broker lost the message) is resumable once stale."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spotter.errors import InvalidState
+
+    batch = make_batch(expert, *GOOD)
+    services.start_import(batch=batch, actor=expert)  # the message is never delivered
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED and not batch.is_stalled
+    with pytest.raises(InvalidState):
+        services.start_import(batch=batch, actor=expert)
+    batch.progressed_at = timezone.now() - timedelta(hours=1)
+    batch.save(update_fields=["progressed_at"])
+    assert batch.is_stalled
+    run_import(batch, expert)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE and Report.objects.count() == 2
