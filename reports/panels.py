@@ -34,7 +34,11 @@ def render_company_panels(report, user) -> list[str]:
 
 def render_overview_panels(user) -> list[str]:
     return [html for panel in overview_panels if (html := panel(user))]
+
+
 def render_detail_panels(report, user) -> list[str]:
     return [html for panel in detail_panels if (html := panel(report, user))]
+
+
 def render_volunteer_home_panels(user) -> list[str]:
     return [html for panel in volunteer_home_panels if (html := panel(user))]

@@ -170,3 +170,10 @@ def index_report(report_id: int) -> None:
         return
     index_identifiers(report)
     index_images(report)
+
+
+@transaction.atomic
+def index_reports(report_ids: list[int]) -> None:
+    """Many reports in one transaction: one commit instead of one per report."""
+    for report_id in report_ids:
+        index_report(report_id)

@@ -10,6 +10,12 @@ commit, so nothing is sent for a change that rolled back. Views, API views, admi
 Celery tasks all call these, through this package: ``from reports import services``.
 """
 
+from .bulk import (
+    BULK_REPORTER_ROLES,
+    SOURCE_INTAKE,
+    ensure_can_submit_in_bulk,
+    submit_bulk_report,
+)
 from .catalogue import apply_catalogue_version
 from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
 from .company_settings import set_notice_language
@@ -37,6 +43,10 @@ from .submission import (
 
 __all__ = [
     "apply_catalogue_version",
+    "BULK_REPORTER_ROLES",
+    "SOURCE_INTAKE",
+    "ensure_can_submit_in_bulk",
+    "submit_bulk_report",
     "BulkResult",
     "assign_notice",
     "bulk_acknowledge",

@@ -289,6 +289,19 @@ EXPECTED: dict[str, Rule] = {
     "keywords:import_apply": post("admin"),
     "keywords:suggest": post("volunteer other_volunteer"),  # htmx, while the form is typed
     "api:keywords-feed": api("expert staff other_staff admin"),
+    # intake: monitoring staff (experts, admins); a batch is its uploader's (the expert's),
+    # admins see every batch; starting an import is the uploader's alone.
+    "intake:list": page("expert admin"),
+    "intake:upload": page("expert admin"),
+    "intake:preview": page("expert admin"),
+    "intake:mapping": page("expert admin", admin=302),  # not the uploader: to the preview
+    "intake:start": post("expert"),
+    "intake:progress": page("expert admin"),
+    "intake:status": page("expert admin"),
+    "api:intake-list": api("expert admin"),
+    "api:intake-detail": api("expert admin"),
+    "api:intake-mapping": api_action("expert"),
+    "api:intake-import": api_action("expert"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
@@ -340,6 +353,19 @@ EXPECTED: dict[str, Rule] = {
     "api:rounds": api("volunteer other_volunteer admin"),
 }
 
+
+def _import_batch(uploader):
+    """An expert's batch in preview (intake), made once."""
+    from intake import services as intake_services
+    from intake.models import ImportBatch
+
+    batch = ImportBatch.objects.filter(uploader=uploader).first()
+    if batch is None:
+        data = b"url,title,species,product type\nhttps://www.example-shop.com/item/9,x,y,z\n"
+        batch = intake_services.create_batch(uploader=uploader, file_name="m.csv", data=data)
+    return batch
+
+
 # --- filling path parameters --------------------------------------------------------------
 
 
@@ -389,6 +415,7 @@ PARAMS = {
     ),
     "round_slug": lambda w: _round(w).slug,  # rounds
     "species_id": lambda w: w.report.species_id,
+    "batch_id": lambda w: _import_batch(w.expert).pk,  # intake
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
