@@ -127,6 +127,8 @@ def build_world() -> World:
             ("tips", "/tips/"),
             ("tip", f"/tips/{operations['tip']}/"),
             ("tip-convert", f"/tips/{operations['tip']}/convert/"),
+            ("intake", "/intake/"),
+            ("intake-upload", "/intake/upload/"),
             ("species", f"/catalogue/species/{operations['species']}/"),
         ],
         "staff": [
