@@ -25,8 +25,8 @@ from .. import events, listings
 from ..listings import company_for_domain
 from ..models import MemberCompany, Report
 from ..urlnorm import NormalizedURL
-from ..validation import LISTING_FIELDS, ListingDetails
-from .submission import _lock_listing
+from ..validation import ListingDetails
+from .submission import _lock_listing, new_report
 
 # Who may bring reports in bulk: the one rule, used by intake.permissions too.
 BULK_REPORTER_ROLES = (Role.EXPERT, Role.ADMIN)
@@ -62,21 +62,14 @@ def submit_bulk_report(
             code="duplicate",
         )
     domain = normalized.registrable_domain
-    if companies is not None:
-        if domain not in companies:
-            companies[domain] = company_for_domain(domain)
-        company = companies[domain]
-    else:
-        company = company_for_domain(domain)
-    report = Report(
-        volunteer=reporter,
-        listing_url=details.listing_url.strip(),
-        normalized_url=normalized.url,
-        listing_key=normalized.listing_key,
-        domain=domain,
-        company=company,
-        species_reported=details.species,
-        **{name: getattr(details, name) for name in LISTING_FIELDS},
+    if companies is not None and domain not in companies:
+        companies[domain] = company_for_domain(domain)
+    report = new_report(
+        reporter=reporter,
+        details=details,
+        normalized=normalized,
+        company=companies[domain] if companies is not None else None,
+        routed=companies is not None,
     )
     report.save()
     events.report_transition(

@@ -11,19 +11,15 @@ their own report). Company staff never report.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from spotter.errors import InvalidState, NotAllowed
 from spotter.models import Role, User
 
-from .. import events, listings
 from ..evidence import ProcessedImage
-from ..listings import company_for_domain
-from ..models import Report, ReportStatus
-from ..urlnorm import normalize_listing_url
-from ..validation import LISTING_FIELDS, ListingDetails
-from .submission import _attach_evidence, _lock_listing
+from ..models import Report
+from ..validation import ListingDetails
+from .submission import create_submitted_report
 
 RELAYING_ROLES = (Role.VOLUNTEER, Role.EXPERT, Role.ADMIN)
 
@@ -42,33 +38,10 @@ def submit_relayed_report(
         raise NotAllowed(_("Only programme volunteers and experts can submit reports."))
     if not 1 <= len(images) <= 5:
         raise InvalidState(_("Attach between 1 and 5 screenshots."))
-    normalized = normalize_listing_url(details.listing_url)
-    with transaction.atomic():
-        _lock_listing(listings.lock_name(normalized))
-        original = listings.open_report_of_listing(normalized)
-        report = Report(
-            volunteer=reporter,
-            listing_url=details.listing_url.strip(),
-            normalized_url=normalized.url,
-            listing_key=normalized.listing_key,
-            domain=normalized.registrable_domain,
-            company=company_for_domain(normalized.registrable_domain),
-            species_reported=details.species,
-            **{name: getattr(details, name) for name in LISTING_FIELDS},
-        )
-        if original is not None:
-            report.status = ReportStatus.DUPLICATE
-            report.duplicate_of = original
-        report.save()
-        _attach_evidence(report, images, image_names or [""] * len(images))
-        events.report_transition(
-            report=report,
-            actor=reporter,
-            action=events.SUBMITTED,
-            data={
-                "duplicate_of": original.reference if original else None,
-                "source": source,
-                "source_reference": source_reference,
-            },
-        )
-    return report
+    return create_submitted_report(
+        reporter=reporter,
+        details=details,
+        images=images,
+        image_names=image_names,
+        data={"source": source, "source_reference": source_reference},
+    )

@@ -96,6 +96,55 @@ def _recorded_value(report: Report, name: str):
     return value if isinstance(value, int | str) else str(value)
 
 
+def new_report(
+    *, reporter: User, details: ListingDetails, normalized, company=None, routed: bool = False
+) -> Report:
+    """An unsaved report of ``details`` by ``reporter``: the one place a report's listing fields,
+    normalised URL and company routing are set (volunteers' form and API, tips, bulk intake).
+    ``routed``: ``company`` was already looked up by the caller (None meaning no member)."""
+    domain = normalized.registrable_domain
+    return Report(
+        volunteer=reporter,
+        listing_url=details.listing_url.strip(),
+        normalized_url=normalized.url,
+        listing_key=normalized.listing_key,
+        domain=domain,
+        company=company if routed else company_for_domain(domain),
+        species_reported=details.species,
+        **{name: getattr(details, name) for name in LISTING_FIELDS},
+    )
+
+
+def create_submitted_report(
+    *,
+    reporter: User,
+    details: ListingDetails,
+    images: list[ProcessedImage],
+    image_names: list[str] | None,
+    data: dict,
+) -> Report:
+    """Save a new report with its screenshots and its one ``report.submitted`` event (``data``
+    adds to the event's data); a duplicate if the same listing is already open. The caller has
+    checked who may submit."""
+    normalized = normalize_listing_url(details.listing_url)
+    with transaction.atomic():
+        _lock_listing(listings.lock_name(normalized))
+        original = listings.open_report_of_listing(normalized)
+        report = new_report(reporter=reporter, details=details, normalized=normalized)
+        if original is not None:
+            report.status = ReportStatus.DUPLICATE
+            report.duplicate_of = original
+        report.save()
+        _attach_evidence(report, images, image_names or [""] * len(images))
+        events.report_transition(
+            report=report,
+            actor=reporter,
+            action=events.SUBMITTED,
+            data={"duplicate_of": original.reference if original else None, **data},
+        )
+    return report
+
+
 def ensure_can_submit(user: User) -> None:
     if user.role != Role.VOLUNTEER:
         raise NotAllowed(_("Only volunteers can submit reports."))
@@ -121,37 +170,15 @@ def submit_report(
     ensure_can_submit(volunteer)
     if not 1 <= len(images) <= 5:
         raise InvalidState(_("Attach between 1 and 5 screenshots."))
-    normalized = normalize_listing_url(details.listing_url)
+    normalize_listing_url(details.listing_url)  # a bad URL is refused before the limit counts
     retry_after = limits.hit(
         "submissions", volunteer.pk, limit=settings.SUBMISSIONS_PER_HOUR, period=3600
     )
     if retry_after is not None:
         raise submission_limit_reached(retry_after)
-    with transaction.atomic():
-        _lock_listing(listings.lock_name(normalized))
-        original = listings.open_report_of_listing(normalized)
-        report = Report(
-            volunteer=volunteer,
-            listing_url=details.listing_url.strip(),
-            normalized_url=normalized.url,
-            listing_key=normalized.listing_key,
-            domain=normalized.registrable_domain,
-            company=company_for_domain(normalized.registrable_domain),
-            species_reported=details.species,
-            **{name: getattr(details, name) for name in LISTING_FIELDS},
-        )
-        if original is not None:
-            report.status = ReportStatus.DUPLICATE
-            report.duplicate_of = original
-        report.save()
-        _attach_evidence(report, images, image_names or [""] * len(images))
-        events.report_transition(
-            report=report,
-            actor=volunteer,
-            action=events.SUBMITTED,
-            data={"duplicate_of": original.reference if original else None},
-        )
-    return report
+    return create_submitted_report(
+        reporter=volunteer, details=details, images=images, image_names=image_names, data={}
+    )
 
 
 def resubmit_report(
