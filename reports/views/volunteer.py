@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,6 +14,7 @@ from spotter.models import Role
 from .. import limits, listings, selectors, services, staging
 from .. import validation as rules
 from ..actions import RESUBMIT, allowed_actions
+from ..fragments import cached_fragment
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..models import ReportStatus, StagedUpload
 from ..permissions import access_report
@@ -129,20 +131,31 @@ def staged_upload(request, staged_id):
 def my_reports(request):
     # ?needs=1: only the reports whose expert asked a question (the header badge links here).
     needs_input = request.GET.get("needs") == "1"
-    page = Paginator(
-        selectors.volunteer_reports(request.user, needs_input=needs_input), 25
-    ).get_page(request.GET.get("page"))
-    label_rows(page)
+
+    def render_table() -> dict:
+        page = Paginator(
+            selectors.volunteer_reports(request.user, needs_input=needs_input), 25
+        ).get_page(request.GET.get("page"))
+        label_rows(page)
+        context = {"page": page, "url_prefix": reference_url_prefix("reports:detail")}
+        html = render_to_string("reports/includes/my_reports_rows.html", context, request)
+        return {"any": bool(page.object_list), "rows": html}
+
     return render(
         request,
         "reports/my_reports.html",
         # The accuracy line (and its link to quality's "My accuracy" page) shows when the
         # quality app provides the figure.
         {
-            "page": page,
+            # Cached until one of the volunteer's reports changes (reports/fragments.py).
+            "table": cached_fragment(
+                "mine",
+                [f"volunteer:{request.user.pk}"],
+                [request.user.pk, sorted(request.GET.lists())],
+                render_table,
+            ),
             "needs_input": needs_input,
             "accuracy": selectors.volunteer_figure("accuracy", request.user),
-            "url_prefix": reference_url_prefix("reports:detail"),
         },
     )
 
