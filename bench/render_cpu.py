@@ -129,7 +129,12 @@ def main() -> None:
         for _ in range(3):
             assert client.get(path).status_code == 200, (name, path)
         queries = []
-        with connection.execute_wrapper(lambda run, sql, *a: queries.append(sql) or run(sql, *a)):
+
+        def capture(run, sql, *rest, queries=queries):
+            queries.append(sql)
+            return run(sql, *rest)
+
+        with connection.execute_wrapper(capture):
             client.get(path)
         if args.sql:
             print(f"##### {name}: {len(queries)} queries")

@@ -15,9 +15,9 @@ from spotter.models import Role
 from .. import selectors, services
 from ..actions import allowed_actions
 from ..deadlines import time_left_label
-from ..fragments import cached_fragment
 from ..forms import CompanySettingsForm, OutcomeForm, add_errors
 from ..forwarding.sla import is_overdue, next_deadline
+from ..fragments import cached_fragment
 from ..models import Outcome
 from ..notices import notice_context
 from ..panels import render_company_panels

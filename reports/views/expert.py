@@ -12,8 +12,8 @@ from spotter.models import Role
 
 from .. import selectors, services
 from ..actions import MERGE, allowed_actions
-from ..fragments import cached_fragment, is_htmx_partial, vary_on_htmx
 from ..forms import ConfirmForm, MergeForm, NeedsInfoForm, RejectForm
+from ..fragments import cached_fragment, is_htmx_partial, vary_on_htmx
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
 from ..panels import render_review_panels
 from ..permissions import access_report, visible_reports

@@ -14,8 +14,8 @@ from spotter.models import Role
 from .. import limits, listings, selectors, services, staging
 from .. import validation as rules
 from ..actions import RESUBMIT, allowed_actions
-from ..fragments import cached_fragment
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
+from ..fragments import cached_fragment
 from ..models import ReportStatus, StagedUpload
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
