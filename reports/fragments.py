@@ -13,7 +13,8 @@ Versions, one cache key per scope, bumped by every report transition
   decision, resubmission, withdrawal, merge): every expert's queue;
 - ``company:<id>``: any transition of a report of that platform, and a notice given to a
   colleague (``notice_assigned``): that company's portal;
-- ``volunteer:<id>``: any transition of that volunteer's report: their "My reports".
+- ``volunteer:<id>``: any transition of that volunteer's report: their "My reports";
+- ``all``: any transition (the API's report list for experts and admins).
 
 A version is bumped inside the transaction and again when it commits: a page read between the
 two cannot keep the old rows under the new version. Changes that are not transitions (an admin
@@ -73,7 +74,7 @@ def bump_now_and_on_commit(scopes: Iterable[str]) -> None:
 
 
 def scopes_for(report, *, action: str = "", from_state: str = "", to_state: str = "") -> set:
-    scopes = {f"volunteer:{report.volunteer_id}"}
+    scopes = {"all", f"volunteer:{report.volunteer_id}"}
     if report.company_id:
         scopes.add(f"company:{report.company_id}")
     if from_state in WAITING or to_state in WAITING or action in QUEUE_ACTIONS:

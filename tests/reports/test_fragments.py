@@ -105,6 +105,7 @@ def test_my_reports_follow_the_expert_decision(client_for, volunteer, expert):
 def test_scopes_of_a_transition(volunteer, company):
     report = factories.make_report(volunteer)
     assert fragments.scopes_for(report, from_state="submitted", to_state="in_review") == {
+        "all",
         f"volunteer:{volunteer.pk}",
         f"company:{company.pk}",
         "queue",
