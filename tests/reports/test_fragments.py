@@ -119,3 +119,14 @@ def test_versions_only_move_forward():
     before = fragments.versions("queue")
     fragments.bump(["queue"])
     assert int(fragments.versions("queue")) == int(before) + 1
+
+
+def test_overview_lists_follow_a_confirmation(client_for, admin_user, expert):
+    client = client_for(admin_user)
+    url = reverse("reports:overview")
+    assert get(client, url)[0].count('class="ref"') == 0
+    report = factories.make_confirmed_report(
+        expert=expert, url="https://www.wildtrade-bazaar.com/item/9"
+    )
+    assert report.company_id is None
+    assert report.reference in get(client, url)[0]
