@@ -11,8 +11,8 @@ from spotter.models import Role
 
 from .. import forwarding, selectors
 from ..figures import figure_reports
-from ..fragments import cached_fragment
 from ..forwarding import alerts
+from ..fragments import cached_fragment
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
 
 LIST_LIMIT = 50
