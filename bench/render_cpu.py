@@ -104,6 +104,30 @@ def clients() -> dict:
     return out
 
 
+def explain(by_role: dict, wanted: set | None) -> None:
+    """Every SELECT of each page on a cold cache (what a miss runs), under EXPLAIN ANALYZE."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name, path, who in PAGES:
+        if wanted and name not in wanted:
+            continue
+        cache.clear()  # sessions are in the database here (no REDIS_URL): only the fragments go
+        with CaptureQueriesContext(connection) as ctx:
+            by_role[who].get(path)
+        print(f"##### {name}: {len(ctx.captured_queries)} queries (cold tables)")
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = [row[0] for row in cursor.fetchall()]
+            print(f"--- {sql[:160]}")
+            print("\n".join("    " + line for line in plan))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="cyberspotter_perf")
@@ -112,6 +136,9 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="a page name: print its cProfile top")
     parser.add_argument("--redis", default="", help="a Redis URL for the cache")
     parser.add_argument("--sql", action="store_true", help="print each page's SQL statements")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) each page's SQL, cold"
+    )
     parser.add_argument("--code-dir", default="", help="another checkout's code to time")
     args = parser.parse_args()
     setup(args)
@@ -121,6 +148,9 @@ def main() -> None:
     wanted = set(args.pages.split(",")) if args.pages else None
     if args.profile:
         wanted = {args.profile}
+    if args.explain:
+        explain(by_role, wanted)
+        return
     rows = []
     for name, path, who in PAGES:
         if wanted and name not in wanted:
