@@ -134,6 +134,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
     parser.add_argument("--profile", default="", help="a page name: print its cProfile top")
+    parser.add_argument(
+        "--cold", action="store_true", help="clear the cache before each request (every miss)"
+    )
     parser.add_argument("--redis", default="", help="a Redis URL for the cache")
     parser.add_argument("--sql", action="store_true", help="print each page's SQL statements")
     parser.add_argument(
@@ -142,6 +145,7 @@ def main() -> None:
     parser.add_argument("--code-dir", default="", help="another checkout's code to time")
     args = parser.parse_args()
     setup(args)
+    from django.core.cache import cache
     from django.db import connection
 
     by_role = clients()
@@ -182,6 +186,8 @@ def main() -> None:
             return
         cpu, wall = [], []
         for _ in range(args.reps):
+            if args.cold:
+                cache.clear()  # the fragments (and Redis sessions, if --redis: then log in again)
             w0, c0 = time.perf_counter(), time.process_time()
             response = client.get(path)
             cpu.append((time.process_time() - c0) * 1000)
