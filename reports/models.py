@@ -238,7 +238,7 @@ class Report(models.Model):
                     models.When(status=ReportStatus.ACKNOWLEDGED, then=models.F("act_due_at")),
                     default=None,
                     output_field=models.DateTimeField(),
-                ).asc(nulls_last=True),
+                ).asc(),  # PostgreSQL's ASC is NULLS LAST, as the sort asks (SQLite refuses it)
                 models.F("forwarded_at").desc(),
                 models.F("id").desc(),
                 condition=models.Q(status__in=FORWARDED_STATUSES),
