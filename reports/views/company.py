@@ -38,9 +38,17 @@ def portal(request):
     flipped = query.copy()
     flipped["sort"] = "-due" if filters.get("sort", "due") == "due" else "due"
     company = request.user.company
+    filter_form = form if request.GET else PortalFilterForm(initial={"sort": "due"})
     context = {
         "status": filters.get("status", ""),
-        "filter_form": form if request.GET else PortalFilterForm(initial={"sort": "due"}),
+        "filter_form": filter_form,
+        # The form's fields (a template per widget) depend only on the query and the language.
+        "filter_fields": cached_fragment(
+            "portal-filters",
+            [],
+            [sorted(request.GET.lists())],
+            lambda: render_to_string("includes/form_fields.html", {"form": filter_form}, request),
+        ),
         "query": query.urlencode(),
         "due_sort_query": flipped.urlencode(),
         "sort": filters.get("sort", "due"),
