@@ -155,7 +155,13 @@ def my_reports(request):
                 render_table,
             ),
             "needs_input": needs_input,
-            "accuracy": selectors.volunteer_figure("accuracy", request.user),
+            # Changes only when one of their reports does (a decision): same version.
+            "accuracy": cached_fragment(
+                "mine-accuracy",
+                [f"volunteer:{request.user.pk}"],
+                [request.user.pk],
+                lambda: selectors.volunteer_figure("accuracy", request.user),
+            ),
         },
     )
 
