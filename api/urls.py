@@ -1,9 +1,9 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import web
+from . import rounds, web
 from .routers import ConverterRouter
-from .views import company, keywords, me, reference, reports, review
+from .views import company, intake, keywords, leads, me, reference, reports, review
 from .views.docs import DocsView, not_found
 
 app_name = "api"
@@ -29,6 +29,16 @@ v1 = [
         me.VolunteerAccuracyView.as_view(),
         name="stats-volunteer-accuracy",
     ),
+    path(  # leads
+        "reports/<ref:reference>/prescreen/", leads.PreScreenView.as_view(), name="prescreen"
+    ),
+    path("rounds/", rounds.RoundListView.as_view(), name="rounds"),  # rounds
+    path("intake/", intake.IntakeListView.as_view(), name="intake-list"),
+    path("intake/<id:batch_id>/", intake.IntakeDetailView.as_view(), name="intake-detail"),
+    path(
+        "intake/<id:batch_id>/mapping/", intake.IntakeMappingView.as_view(), name="intake-mapping"
+    ),
+    path("intake/<id:batch_id>/import/", intake.IntakeImportView.as_view(), name="intake-import"),
     path("", include(router.urls)),
 ]
 

@@ -78,6 +78,8 @@ class Term(models.Model):
         verbose_name=_("proposed from report"),
         editable=False,
     )
+    # Proposed by a fast-lane proposer (a lead spotter, keywords.permissions): curated first.
+    fast_lane = models.BooleanField(_("fast lane"), default=False, editable=False)
     # A duplicate merged into another term: retired, its matches moved to ``merged_into``.
     merged_into = models.ForeignKey(
         "self",

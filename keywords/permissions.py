@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -37,6 +39,21 @@ def can_import(user: User) -> bool:
 
 def can_propose(user: User) -> bool:
     return is_role(user, *PROPOSERS)
+
+
+# Who proposes in the fast lane (their proposals come first in the curation queue). keywords
+# owns the registry, the rule lives with the role it is about: the leads app registers "is a lead
+# spotter" in its AppConfig.ready(), so keywords never imports leads.
+fast_lane_rules: list[Callable[[User], bool]] = []
+
+
+def register_fast_lane_rule(rule: Callable[[User], bool]) -> None:
+    if rule not in fast_lane_rules:
+        fast_lane_rules.append(rule)
+
+
+def proposes_in_fast_lane(user: User) -> bool:
+    return can_propose(user) and any(rule(user) for rule in fast_lane_rules)
 
 
 def visible_terms(user: User) -> QuerySet[Term]:

@@ -23,7 +23,7 @@ from spotter.permissions import is_role
 
 from .models import LibraryRelease, ReportMatch, Term, TermKind, TermStatus
 from .normalize import normalize
-from .permissions import CURATORS, PROPOSERS
+from .permissions import CURATORS, PROPOSERS, proposes_in_fast_lane
 
 MAX_SELECTION = 200
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}")
@@ -83,7 +83,10 @@ def propose_term(
     source: str = "",
     report: Report | None = None,
 ) -> Term:
-    """A new proposed term; ``text`` may be a selection of ``report``'s listing text."""
+    """A new proposed term; ``text`` may be a selection of ``report``'s listing text.
+
+    Proposals by fast-lane proposers (lead spotters, ``permissions.proposes_in_fast_lane``) are
+    marked ``fast_lane``: they come first in the curation queue."""
     _require(actor, *PROPOSERS)
     text = _clean_text(text)
     language = _clean_language(language)
@@ -101,12 +104,19 @@ def propose_term(
                 source=source,
                 proposed_by=actor,
                 from_report=report,
+                fast_lane=proposes_in_fast_lane(actor),
             )
     except IntegrityError as exc:
         raise _duplicate() from exc
     if species_groups:
         term.species_groups.set(species_groups)
-    _audit(term, actor, "keyword.proposed", report=report.reference if report else "")
+    _audit(
+        term,
+        actor,
+        "keyword.proposed",
+        report=report.reference if report else "",
+        fast_lane=term.fast_lane,
+    )
     return term
 
 

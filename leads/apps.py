@@ -1,3 +1,7 @@
+"""Lead spotters' duties: pre-screening newer volunteers' reports, answering their questions, the
+keyword fast lane, and pre-screen accuracy.
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +12,7 @@ class LeadsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        # Imported here, not at module level: models are not loaded before ready().
+        from . import wiring
+
+        wiring.connect()

@@ -24,6 +24,10 @@ class Kind(models.TextChoices):
     NOTICE_ASSIGNED = "notice_assigned", _("A notice was assigned to you")
     NOTICE_REPLY = "notice_reply", _("A new message on a notice")
     OUTCOME_DISCREPANCY = "outcome_discrepancy", _("A removed listing is still online")
+    QUESTION_ASKED = "question_asked", _("A volunteer of your round asked a question")
+    QUESTION_ANSWERED = "question_answered", _("Your question was answered")
+    ROUND_INVITED = "round_invited", _("You are invited to a spotting round")
+    ROUND_BEHIND = "round_behind", _("Your week in a round is behind its target")
 
 
 class Channel(models.TextChoices):
@@ -43,6 +47,10 @@ KINDS_BY_ROLE: dict[str, dict[str, str]] = {
         Kind.REPORT_OUTCOME: Channel.EMAIL,
         Kind.CERTIFICATE_EXPIRING: Channel.EMAIL,
         Kind.LEAD_SPOTTER: Channel.EMAIL,
+        Kind.QUESTION_ANSWERED: Channel.EMAIL,
+        Kind.QUESTION_ASKED: Channel.SITE,  # only lead spotters are sent it (leads app)
+        Kind.ROUND_INVITED: Channel.EMAIL,
+        Kind.ROUND_BEHIND: Channel.EMAIL,
     },
     Role.EXPERT: {
         Kind.REPORT_RESUBMITTED: Channel.SITE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -19,6 +20,15 @@ class Message:
     title: str
     body: str
     url: str
+
+
+# Kinds whose words an app above notifications writes (registered in its AppConfig.ready()):
+# kind -> callable(notification) -> Message. Notifications never imports those apps.
+describers: dict[str, Callable[[Notification], Message]] = {}
+
+
+def register_describer(kind: str, describer: Callable[[Notification], Message]) -> None:
+    describers[kind] = describer
 
 
 def _changed_fields(names: list[str]) -> str:
@@ -54,6 +64,8 @@ def _report_url(notification: Notification) -> str:
 
 
 def describe(notification: Notification) -> Message:
+    if notification.kind in describers:
+        return describers[notification.kind](notification)
     data = notification.data or {}
     ref = notification.report.reference if notification.report_id else data.get("reference", "")
     kind = notification.kind
@@ -124,6 +136,13 @@ def describe(notification: Notification) -> Message:
             "An independent check found the listing online %(hours)s hours after the outcome was "
             "recorded. Please look at it again and correct the outcome if needed."
         ) % {"hours": data.get("stage_hours", 72)}
+    elif kind == Kind.QUESTION_ASKED:
+        title = _("A volunteer of your round asked about %(ref)s") % {"ref": ref}
+        body = data.get("excerpt", "")
+        url = data.get("path") or url  # the lead's page of the question, given by leads
+    elif kind == Kind.QUESTION_ANSWERED:
+        title = _("Your question about %(ref)s was answered") % {"ref": ref}
+        body = data.get("excerpt", "")
     else:  # a kind retired since: still readable
         title = str(Kind(kind).label) if kind in Kind.values else kind
     return Message(title=str(title), body=str(body), url=url)

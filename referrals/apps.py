@@ -8,4 +8,8 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        # Imported here, not at module level: models are not loaded before ready().
+        from . import privacy, receivers
+
+        receivers.connect()
+        privacy.register()

@@ -9,6 +9,8 @@ from . import forwarding
 from .forwarding import webhooks
 from .models import (
     CannedReply,
+    CatalogueVersion,
+    CitesListing,
     Delivery,
     DeliveryStatus,
     DigestRun,
@@ -137,6 +139,19 @@ class SpeciesGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
 
 
+class CitesListingInline(admin.TabularInline):
+    """The listing history, read-only: it changes through a catalogue import (docs/cites.md)."""
+
+    model = CitesListing
+    fields = ["effective_from", "appendix", "cop", "note", "version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Species)
 class SpeciesAdmin(admin.ModelAdmin):
     list_display = [
@@ -145,9 +160,38 @@ class SpeciesAdmin(admin.ModelAdmin):
         "common_name_zh",
         "group",
         "cites_appendix",
+        "retired_at",
     ]
     list_filter = ["group", "cites_appendix"]
     search_fields = ["scientific_name", "common_name_en", "common_name_zh", "common_name_fr"]
+    inlines = [CitesListingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Today's appendix follows the listing history once it exists: change it with a
+        # catalogue import (/catalogue/import/), which records the date and the CoP.
+        if obj is not None and obj.cites_listings.exists():
+            return ["cites_appendix", "retired_at", "retired_in"]
+        return ["retired_at", "retired_in"]
+
+
+@admin.register(CatalogueVersion)
+class CatalogueVersionAdmin(admin.ModelAdmin):
+    list_display = ["label", "source", "as_of", "applied_at", "applied_by"]
+    readonly_fields = [
+        "label",
+        "source",
+        "as_of",
+        "content_sha256",
+        "summary",
+        "applied_at",
+        "applied_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CannedReply)

@@ -88,6 +88,10 @@ class Species(models.Model):
     cites_note = models.TextField(_("CITES note"), blank=True)
     cites_note_fr = models.TextField(_("CITES note (French)"), blank=True)
     cites_note_zh = models.TextField(_("CITES note (Chinese)"), blank=True)
+    # A species a catalogue version dropped while reports still point at it is kept, marked
+    # here, and no longer offered for new reports (reports/catalogue_import.py).
+    retired_at = models.DateTimeField(_("removed from the catalogue"), null=True, blank=True)
+    retired_in = models.CharField(_("removed in catalogue version"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["group__order", "common_name_en"]

@@ -44,7 +44,11 @@ def species_choices():
     current_group = None
     group_name = ""
     group_items: list[tuple[str, str]] = []
-    catalogue = sorted(Species.objects.select_related("group"), key=species_sort_key)
+    # Species a catalogue version removed (kept for their reports) are not offered any more.
+    catalogue = sorted(
+        Species.objects.filter(retired_at__isnull=True).select_related("group"),
+        key=species_sort_key,
+    )
     for species in catalogue:
         if species.group_id != current_group:
             if group_items:

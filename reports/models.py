@@ -416,6 +416,7 @@ class DigestRun(OutboxEntry):
 
 # Beside these: what experts keep to work faster (saved queue filters, canned replies), notice
 # threads, and the operations models (alerts to the admins, worker heartbeats).
+from .cites_models import CatalogueVersion, CitesListing  # noqa: E402, F401
 from .expert_models import CannedReply, CannedReplyKind, SavedFilter  # noqa: E402, F401
 from .notice_models import NoticeMessage  # noqa: E402, F401
 from .ops_models import AlertKind, Heartbeat, OpsAlert  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from spotter.languages import supported
 from spotter.siteurl import absolute_url
 
+from .cites import appendix_label, cites_for_report
 from .models import MemberCompany, Outcome, Report
 
 EVIDENCE_LINK_SALT = "reports.evidence-link"
@@ -50,18 +51,35 @@ def prohibition_explanation(report: Report) -> str:
             "wildlife expert of the programme as prohibited under the Coalition Prohibited "
             "Wildlife Policy Framework."
         )
-    return _(
-        "%(common)s (%(scientific)s) is listed in CITES %(appendix)s. %(plain)s The listing "
-        "offers %(product)s of this species, which the Coalition Prohibited Wildlife Policy "
-        "Framework, adopted by every member company, prohibits on member platforms. A wildlife "
-        "expert of the programme verified the listing against the evidence below."
-    ) % {
+    # The appendix in force on the listing date (reports/cites.py), not today's.
+    cites = cites_for_report(report)
+    values = {
         "common": species.common_name(),
         "scientific": species.scientific_name,
-        "appendix": species.get_cites_appendix_display(),
-        "plain": species.cites_plain_words,
+        "appendix": appendix_label(cites.appendix),
+        "plain": cites.plain_words,
         "product": str(report.product_type).lower(),
     }
+    if cites.appendix is None:
+        text = _(
+            "%(common)s (%(scientific)s) was not listed in CITES on the listing date. The "
+            "listing offers %(product)s of this species, which the Coalition Prohibited "
+            "Wildlife Policy Framework, adopted by every member company, prohibits on member "
+            "platforms. A wildlife expert of the programme verified the listing against the "
+            "evidence below."
+        )
+    else:
+        text = _(
+            "%(common)s (%(scientific)s) is listed in CITES %(appendix)s. %(plain)s The "
+            "listing offers %(product)s of this species, which the Coalition Prohibited "
+            "Wildlife Policy Framework, adopted by every member company, prohibits on member "
+            "platforms. A wildlife expert of the programme verified the listing against the "
+            "evidence below."
+        )
+    text = text % values
+    if cites.changed:
+        text += " " + _("CITES listing: %(statement)s.") % {"statement": cites.statement}
+    return text
 
 
 def evidence_items(report: Report) -> list[dict]:
@@ -88,6 +106,8 @@ def notice_context(report: Report) -> dict:
         "normalized_url": report.normalized_url,
         "species": report.species,
         "species_label": report.species_label,
+        # The CITES appendix in force on the listing date, and today's if it changed since.
+        "cites": cites_for_report(report),
         "product_type": report.product_type,
         "explanation": prohibition_explanation(report),
         "evidence": evidence_items(report),
@@ -124,12 +144,13 @@ def listing_details(report: Report) -> dict:
     }
 
 
-def notice_payload(report: Report) -> dict:
+def notice_payload(report: Report, *, language: str | None = None) -> dict:
     """The ``data`` of the webhook body; every field is documented in docs/webhooks.md.
     Same shape for every report (absent values are null or ""), never the volunteer. Codes,
     slugs and times are the same in every language; the sentences (explanation, CITES meaning,
-    product type name, good-faith statement) are in the company's notice language."""
-    language = notice_language(report.company)
+    product type name, good-faith statement) are in the company's notice language (or
+    ``language``: a referral partner's)."""
+    language = language or notice_language(report.company)
     with translation.override(language):
         return {**_notice_payload(report), "language": language}
 
@@ -154,6 +175,8 @@ def _notice_payload(report: Report) -> dict:
             "group": species.group.slug if species else None,
             "cites_appendix": species.cites_appendix if species else None,
             "cites_meaning": species.cites_plain_words if species else None,
+            # Added with the listing history: the appendix on the listing date (and now).
+            "cites": context["cites"].as_payload() if species else None,
             "description": report.species_other,
         },
         "product_type": {"slug": report.product_type.slug, "name": str(report.product_type)},

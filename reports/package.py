@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from spotter.audit import seal_pending
 from spotter.models import AuditEvent, AuditSeal, User
 
+from .cites import cites_for_report
 from .models import Report
 from .notices import listing_details, notice_context, notice_language
 from .permissions import actor_label_for, can_see_original_evidence
@@ -52,6 +53,7 @@ def _listing(report: Report) -> dict[str, Any]:
             "scientific_name": species.scientific_name,
             "common_name": species.common_name_en,
             "cites_appendix": species.cites_appendix,
+            "cites": cites_for_report(report).as_payload(),
         }
         if species
         else {"description": report.species_other},
@@ -97,12 +99,17 @@ def _timeline(report: Report, viewer: User) -> list[dict[str, Any]]:
     return rows
 
 
-def build_package(report: Report, *, viewer: User) -> bytes:
-    """The ZIP as bytes (a report holds at most 5 screenshots of at most 8 MB each)."""
+def build_package(
+    report: Report, *, viewer: User, generated_for: str | None = None, language: str | None = None
+) -> bytes:
+    """The ZIP as bytes (a report holds at most 5 screenshots of at most 8 MB each).
+
+    ``generated_for`` / ``language`` name another recipient than the viewer's kind and the
+    company's notice language (a referral partner gets the company-grade package)."""
     originals = can_see_original_evidence(viewer)
     files: list[tuple[str, bytes]] = []
     # The notice files are in the company's notice language; every other file is data.
-    with translation.override(notice_language(report.company)):
+    with translation.override(language or notice_language(report.company)):
         context = notice_context(report)
         files.append(
             ("notice.txt", render_to_string("reports/notice/notice.txt", context).encode())
@@ -110,7 +117,8 @@ def build_package(report: Report, *, viewer: User) -> bytes:
         files.append(
             ("notice.html", render_to_string("reports/notice/notice.html", context).encode())
         )
-    files.append(("listing.json", _json(_listing(report))))
+        # Data, except the CITES statement, which reads like the notice.
+        files.append(("listing.json", _json(_listing(report))))
 
     hash_lines = []
     for number, evidence in enumerate(report.evidence.all(), start=1):
@@ -133,7 +141,8 @@ def build_package(report: Report, *, viewer: User) -> bytes:
     manifest = {
         "reference": report.reference,
         "generated_at": timezone.now().isoformat(),
-        "generated_for": "programme admin" if viewer.is_programme_admin else "member company",
+        "generated_for": generated_for
+        or ("programme admin" if viewer.is_programme_admin else "member company"),
         "originals_included": originals,
         "files": [
             {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}

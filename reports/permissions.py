@@ -193,3 +193,8 @@ def actor_label_for(viewer: User, report: Report | None, actor: User | None) -> 
 
 def expert_queue_filter() -> Q:
     return Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW])
+
+
+def can_import_catalogue(user: User) -> bool:
+    """Who may import a new version of the species catalogue: programme admins only."""
+    return bool(user.is_authenticated and user.is_active and user.is_programme_admin)

@@ -26,6 +26,7 @@ from spotter.languages import user_language
 from spotter.siteurl import absolute_url
 
 from . import forwarding, headline, staging
+from .cites import refresh_current_appendices
 from .forwarding import alerts
 from .forwarding.delivery import deliver
 from .forwarding.digest import run_due_digests, send_digest
@@ -121,3 +122,9 @@ def purge_rejected_originals() -> int:
     screenshots kept from failed submits past their day (reports/staging.py)."""
     staging.purge_expired()
     return purge()
+
+
+@shared_task(ignore_result=True)
+def refresh_cites_appendices() -> int:
+    """Daily: a listing change announced with a future date comes into force on its day."""
+    return len(refresh_current_appendices())

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     audit,
+    catalogue,
     common,
     company,
     expert,
@@ -86,4 +87,9 @@ urlpatterns = [
     path("ops/alerts/", ops.alert_list, name="ops_alerts"),
     path("ops/audit/", audit.audit_search, name="audit_search"),
     path("ops/alerts/acknowledge/", ops.acknowledge, name="acknowledge_alert"),
+    path("catalogue/", catalogue.species_list, name="catalogue"),
+    path("catalogue/species/<id:species_id>/", catalogue.species_detail, name="species"),
+    path("catalogue/import/", catalogue.import_catalogue, name="catalogue_import"),
+    path("catalogue/export/", catalogue.export_catalogue, name="catalogue_export"),
+    path("catalogue/import/apply/", catalogue.import_apply, name="catalogue_import_apply"),
 ]

@@ -8,4 +8,7 @@ class RoundsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        from . import privacy, receivers
+
+        receivers.connect()
+        privacy.register()

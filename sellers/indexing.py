@@ -170,3 +170,70 @@ def index_report(report_id: int) -> None:
         return
     index_identifiers(report)
     index_images(report)
+
+
+@transaction.atomic
+def index_reports(report_ids: list[int]) -> None:
+    """Many reports in one transaction, each step done for all of them at once (a bulk import's
+    chunk): one locking read, one insert of new identifiers, one read of them per kind, one
+    replacement of the links, one look for screenshots — not one of each per report."""
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .filter(pk__in=report_ids)
+        .order_by("pk")
+    )
+    if not reports:
+        return
+    found_by_report = []
+    keys: set[tuple[str, str, str]] = set()
+    meta: dict[tuple[str, str, str], tuple[int | None, str]] = {}
+    for report in reports:
+        scope, company_id, domain = _scope(report)
+        found = identifiers_for(report)
+        rows = []
+        for row in found:
+            key = (row.kind, row.value, scope if row.kind == extract.HANDLE else "")
+            keys.add(key)
+            meta[key] = (company_id, domain)
+            rows.append((key, row))
+        found_by_report.append((report, rows))
+    SellerIdentifier.objects.bulk_create(
+        [
+            SellerIdentifier(
+                kind=kind,
+                value=value,
+                scope=key_scope,
+                company_id=meta[(kind, value, key_scope)][0] if key_scope else None,
+                domain=meta[(kind, value, key_scope)][1] if key_scope else "",
+            )
+            for kind, value, key_scope in sorted(keys)
+        ],
+        ignore_conflicts=True,
+    )
+    by_key = {}
+    for kind in {k for k, _, _ in keys}:
+        values = {v for k, v, _ in keys if k == kind}
+        for identifier in SellerIdentifier.objects.filter(kind=kind, value__in=values):
+            by_key[(identifier.kind, identifier.value, identifier.scope)] = identifier
+    ids = [report.pk for report in reports]
+    previous = set(
+        ReportIdentifier.objects.filter(report_id__in=ids).values_list("identifier_id", flat=True)
+    )
+    ReportIdentifier.objects.filter(report_id__in=ids).delete()
+    links = ReportIdentifier.objects.bulk_create(
+        [
+            ReportIdentifier(report=report, identifier=by_key[key], source=row.source)
+            for report, rows in found_by_report
+            for key, row in rows
+        ]
+    )
+    _drop_orphans(previous - {link.identifier_id for link in links})
+    with_screenshots = set(
+        Evidence.objects.filter(report_id__in=ids, perceptual_hash__isnull=True).values_list(
+            "report_id", flat=True
+        )
+    )
+    for report in reports:
+        if report.pk in with_screenshots:
+            index_images(report)

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from reports import events
 from reports.panels import company_panels, review_panels
-from spotter.oncommit import delay_on_commit
+from spotter.oncommit import delay_on_commit, register_batch
 
 from . import selectors, tasks
 from .views import report_url_prefix
@@ -38,6 +38,7 @@ def links_panel(report, user) -> str:
 
 def connect() -> None:
     events.report_changed.connect(on_report_changed, dispatch_uid="sellers.index")
+    register_batch(tasks.index_report, tasks.index_reports)
     for registry in (review_panels, company_panels):
         if links_panel not in registry:
             registry.append(links_panel)

@@ -51,7 +51,7 @@ def _actor_label(actor: User | None) -> str:
     return f"{actor.role}#{actor.pk}"
 
 
-def record_event(
+def _event(
     *,
     actor: User | None,
     action: str,
@@ -63,12 +63,10 @@ def record_event(
     reason: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Call inside the transaction that made the change: the event commits
-    (or rolls back) with it. Takes no lock; ``seal_pending`` chains it later."""
     if target is not None:
         object_type = object_type or target._meta.model_name
         object_id = object_id or target.pk
-    event = AuditEvent(
+    return AuditEvent(
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=_actor_label(actor),
@@ -81,8 +79,21 @@ def record_event(
         data=data or {},
         ip_address=current_ip.get(),
     )
+
+
+def record_event(**fields) -> AuditEvent:
+    """Append one event (keyword arguments: actor, action, target or object_type/object_id,
+    from_state, to_state, reason, data). Call inside the transaction that made the change: the
+    event commits (or rolls back) with it. Takes no lock; ``seal_pending`` chains it later."""
+    event = _event(**fields)
     event.save()
     return event
+
+
+def record_events(entries: list[dict]) -> list[AuditEvent]:
+    """Append several events in one INSERT (each entry holds :func:`record_event`'s keyword
+    arguments), e.g. a batch of deliveries marked sent together."""
+    return AuditEvent.objects.append_many([_event(**entry) for entry in entries])
 
 
 # --- the keyed chain ---------------------------------------------------------------------------

@@ -151,7 +151,13 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        raise PermissionError("Audit events are appended one by one with record_event().")
+        raise PermissionError("Audit events are appended with record_event() / record_events().")
+
+    def append_many(self, events: list) -> list:
+        """New events only, in one INSERT; ``spotter.audit.record_events`` is the one caller."""
+        if any(event.pk is not None for event in events):
+            raise PermissionError("The audit log is append-only.")
+        return super().bulk_create(events)
 
 
 class AuditEvent(models.Model):

@@ -43,6 +43,11 @@ def beat_schedule(s: dict) -> dict:
         },
         "sweep-outbox": {"task": "reports.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
         "check-slas": {"task": "reports.tasks.check_slas", "schedule": timedelta(minutes=15)},
+        # A CITES listing change imported ahead of its date comes into force on the day.
+        "refresh-cites-appendices": {
+            "task": "reports.tasks.refresh_cites_appendices",
+            "schedule": timedelta(hours=1),
+        },
         "purge-rejected-originals": {
             "task": "reports.tasks.purge_rejected_originals",
             "schedule": DAY,

@@ -189,7 +189,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Notices first: slow per-report work (seller indexing, risk scores, re-checks, notification
 # emails) waits in its own queue, so it never delays a delivery. Workers consume both.
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "background")]
-BACKGROUND_APPS = ("sellers", "verification", "rechecks", "notifications")
+BACKGROUND_APPS = ("sellers", "verification", "rechecks", "notifications", "tips")
 CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": "background"} for app in BACKGROUND_APPS}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers and beat log through LOGGING below (JSON lines with the task id), not Celery's format.

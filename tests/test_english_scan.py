@@ -39,7 +39,7 @@ _FRENCH_TOO = """page pages total date dates image images message messages quest
     instant long grand vent tonne table tables cases case module modules quiz transparence
     statut critique solution intervalle pangolin pangolins primate primates reptile reptiles
     verdict verdicts collection part place stock machine score non central or face second
-    contact cause attention charge former office queue"""
+    contact cause attention charge former office queue correct population police point"""
 FRENCH_TOO = frozenset(_FRENCH_TOO.split())
 BRANDS = (
     "Cyber Spotter",

@@ -1,3 +1,7 @@
+"""The public tip line: an unauthenticated report form with abuse defences, and the triage queue
+that turns tips into reports or dismisses them.
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +12,8 @@ class TipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        # Imported here, not at module level: models are not loaded before ready().
+        from . import demo, privacy
+
+        privacy.register()
+        demo.connect()

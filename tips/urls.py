@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tips"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tip/", views.tip_form, name="submit"),
+    path("tip/sent/", views.tip_sent, name="sent"),
+    path("tips/", views.queue, name="queue"),
+    path("tips/<str:tip_reference>/", views.detail, name="detail"),
+    path("tips/<str:tip_reference>/screenshot/", views.screenshot, name="screenshot"),
+    path("tips/<str:tip_reference>/convert/", views.convert, name="convert"),
+    path("tips/<str:tip_reference>/dismiss/", views.dismiss, name="dismiss"),
+]

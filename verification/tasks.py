@@ -24,3 +24,9 @@ def retrain_model() -> int:
     version = training.train()
     risk.refresh_waiting()
     return version.version
+
+
+@shared_task(ignore_result=True)
+def refresh_reports_risk(report_ids: list[int]) -> int:
+    """``refresh_report_risk`` for many reports in one go (bulk intake: spotter.oncommit)."""
+    return risk.refresh_reports(report_ids)

@@ -19,7 +19,7 @@ from reports import events
 from reports.models import ProductType, SpeciesGroup
 from reports.panels import review_panels
 from reports.queue_sorts import QueueSort, register_queue_sort
-from spotter.oncommit import delay_on_commit
+from spotter.oncommit import delay_on_commit, register_batch
 
 from . import tasks
 from .selectors import prediction_for, suggest_for_text
@@ -74,5 +74,6 @@ def register() -> None:
     register_queue_sort(RISK_SORT)
     register_suggester(model_suggestion)
     events.report_changed.connect(on_report_changed, dispatch_uid="verification.risk")
+    register_batch(tasks.refresh_report_risk, tasks.refresh_reports_risk)
     if model_panel not in review_panels:
         review_panels.append(model_panel)

@@ -66,7 +66,11 @@ def library(request):
         loaded = _with_relations(Term.objects.filter(pk__in=page.object_list)).in_bulk()
         rows = [loaded[pk] for pk in page.object_list]
     else:
-        ordered = _with_relations(terms.order_by(*ORDERS[sort]))
+        order = ORDERS[sort]
+        if filters.get("status") == TermStatus.PROPOSED and can_curate(user):
+            # The curation queue: lead spotters' fast-lane proposals first.
+            order = ("-fast_lane", *order)
+        ordered = _with_relations(terms.order_by(*order))
         page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         stats = term_stats([term.pk for term in rows])

@@ -7,7 +7,8 @@ tests/forwarding/test_layers.py, see docs/forwarding.md):
     mail        email channel (notices, escalations, digests): one sender, Message-ID = key
     webhooks    signed webhook channel, SSRF-pinned HTTP
     channels    send one delivery over its channel (portal rows need no sending)
-    delivery    one attempt at a delivery, the ``deliver`` task, queueing after commit, sweep
+    delivery    attempts (one row, or a batch for one company and channel), the ``deliver``
+                task, queueing after commit, sweep
     digest      daily digests (one email per company and day), the ``send_digest`` task
     sla         overdue reports and their one escalation
     alerts      operations alerts and heartbeats
@@ -17,7 +18,7 @@ What other code calls is re-exported here, so ``forwarding.create_deliveries(...
 keep working; the Celery task shells are in reports/tasks.py.
 """
 
-from .delivery import attempt_delivery, drain_due, enqueue_after_commit, queue_due
+from .delivery import attempt_batch, attempt_delivery, drain_due, enqueue_after_commit, queue_due
 from .outbox import (
     INDIVIDUAL_CHANNELS,
     DeliveryFailed,
@@ -36,6 +37,7 @@ from .planning import channels_for, create_deliveries, retry_dead_delivery
 __all__ = [
     "INDIVIDUAL_CHANNELS",
     "DeliveryFailed",
+    "attempt_batch",
     "attempt_delivery",
     "backoff_delay",
     "channels_for",

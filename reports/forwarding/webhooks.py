@@ -21,6 +21,7 @@ import ipaddress
 import json
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -142,11 +143,18 @@ def webhook_body(delivery: Delivery) -> str:
 
 
 def signed_headers(delivery: Delivery, body: str, when: datetime) -> dict[str, str]:
-    signature = Webhook(delivery.company.webhook_secret).sign(delivery.idempotency_key, when, body)
+    return sign_headers(
+        secret=delivery.company.webhook_secret, key=delivery.idempotency_key, body=body, when=when
+    )
+
+
+def sign_headers(*, secret: str, key: str, body: str, when: datetime) -> dict[str, str]:
+    """Standard Webhooks headers for ``body``: ``webhook-id`` is the outbox row's key."""
+    signature = Webhook(secret).sign(key, when, body)
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        "webhook-id": delivery.idempotency_key,
+        "webhook-id": key,
         "webhook-timestamp": str(int(when.timestamp())),
         "webhook-signature": signature,
     }
@@ -191,13 +199,28 @@ def send_webhook(delivery: Delivery) -> None:
         raise DeliveryFailed("The company's webhook is disabled.", permanent=True)
     if not company.webhook_secret:
         raise DeliveryFailed("The company has no webhook secret.", permanent=True)
+    send_signed(
+        url=company.webhook_url,
+        secret=company.webhook_secret,
+        key=delivery.idempotency_key,
+        body=webhook_body(delivery),
+        on_gone=lambda: _disable_endpoint(company),
+    )
+
+
+def send_signed(
+    *, url: str, secret: str, key: str, body: str, on_gone: Callable[[], None] | None = None
+) -> None:
+    """POST ``body`` signed with ``secret`` under ``key`` to ``url`` (checked and pinned, as
+    above); raise DeliveryFailed unless it answers 2xx. The one sender of every signed webhook:
+    member companies' notices here, referral partners' notices in the referrals app.
+    ``on_gone`` runs when the endpoint answers 410 Gone (e.g. disable it)."""
     try:
-        target = resolve_webhook_target(company.webhook_url)
+        target = resolve_webhook_target(url)
     except ValidationError as exc:
         raise DeliveryFailed(f"Refused target: {'; '.join(exc.messages)}", permanent=True) from exc
 
-    body = webhook_body(delivery)
-    headers = signed_headers(delivery, body, datetime.now(UTC))
+    headers = sign_headers(secret=secret, key=key, body=body, when=datetime.now(UTC))
     try:
         status, retry_after = post(target, body.encode(), headers)
     except (OSError, http.client.HTTPException) as exc:  # timeouts are OSErrors
@@ -205,7 +228,8 @@ def send_webhook(delivery: Delivery) -> None:
     if 200 <= status < 300:
         return
     if status == 410:
-        _disable_endpoint(company)
+        if on_gone is not None:
+            on_gone()
         raise DeliveryFailed("HTTP 410 Gone: endpoint disabled", permanent=True)
     detail = " (redirects are not followed)" if 300 <= status < 400 else ""
     raise DeliveryFailed(

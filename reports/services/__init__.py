@@ -10,6 +10,13 @@ commit, so nothing is sent for a change that rolled back. Views, API views, admi
 Celery tasks all call these, through this package: ``from reports import services``.
 """
 
+from .bulk import (
+    BULK_REPORTER_ROLES,
+    SOURCE_INTAKE,
+    ensure_can_submit_in_bulk,
+    submit_bulk_report,
+)
+from .catalogue import apply_catalogue_version
 from .company import acknowledge_report, correct_outcome, forward_report, record_outcome
 from .company_settings import set_notice_language
 from .merge import merge_order, merge_reports
@@ -20,6 +27,7 @@ from .notices import (
     colleagues,
     post_notice_message,
 )
+from .relayed import submit_relayed_report
 from .review import claim_report, confirm_report, reject_report, release_report, request_info
 from .saved_filters import delete_filter, save_filter
 from .submission import (
@@ -34,6 +42,11 @@ from .submission import (
 )
 
 __all__ = [
+    "apply_catalogue_version",
+    "BULK_REPORTER_ROLES",
+    "SOURCE_INTAKE",
+    "ensure_can_submit_in_bulk",
+    "submit_bulk_report",
     "BulkResult",
     "assign_notice",
     "bulk_acknowledge",
@@ -59,6 +72,7 @@ __all__ = [
     "save_filter",
     "set_notice_language",
     "submission_limit_reached",
+    "submit_relayed_report",
     "submit_report",
     "withdraw_report",
 ]

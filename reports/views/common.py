@@ -17,6 +17,7 @@ from .. import limits
 from ..actions import allowed_actions
 from ..models import Evidence, Outcome, ReportStatus
 from ..notices import read_evidence_token
+from ..panels import render_detail_panels
 from ..permissions import (
     access_evidence,
     access_original_evidence,
@@ -65,6 +66,7 @@ def detail(request, reference):
             "show_identity": can_see_volunteer_identity(user, report),
             "is_owner": report.volunteer_id == user.pk,
             "actions": allowed_actions(report, user),
+            "panels": render_detail_panels(report, user),
         },
     )
 

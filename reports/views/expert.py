@@ -12,6 +12,7 @@ from spotter.models import Role
 
 from .. import selectors, services
 from ..actions import MERGE, allowed_actions
+from ..cites import cites_for_report
 from ..forms import ConfirmForm, MergeForm, NeedsInfoForm, RejectForm
 from ..fragments import cached_fragment, is_htmx_partial, vary_on_htmx
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
@@ -107,6 +108,7 @@ def review(request, reference):
             "next_url": with_query(reverse("reports:queue_next"), params, after=reference),
             "resubmission": latest_resubmission(report),
             "listing_history": selectors.same_listing_reports(request.user, report),
+            "cites": cites_for_report(report),
         },
     )
 

@@ -14,6 +14,7 @@ from ..figures import figure_reports
 from ..forwarding import alerts
 from ..fragments import cached_fragment
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
+from ..panels import render_overview_panels
 
 LIST_LIMIT = 50
 
@@ -75,6 +76,7 @@ def overview(request):
             "dead_count": outbox.get(DeliveryStatus.DEAD, 0),
             "pending_count": outbox.get(DeliveryStatus.PENDING, 0),
             "alert_count": alerts.open_alert_count(),
+            "panels": render_overview_panels(request.user),
             "now": now,
         },
     )

@@ -17,6 +17,7 @@ from ..actions import RESUBMIT, allowed_actions
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
 from ..fragments import cached_fragment
 from ..models import ReportStatus, StagedUpload
+from ..panels import render_volunteer_home_panels
 from ..permissions import access_report
 from ..validation import LISTING_FIELDS
 from .common import label_rows, reference_url_prefix
@@ -162,6 +163,7 @@ def my_reports(request):
                 [request.user.pk],
                 lambda: selectors.volunteer_figure("accuracy", request.user),
             ),
+            "home_panels": render_volunteer_home_panels(request.user),
         },
     )
 

@@ -7,17 +7,26 @@ no English words, so the English scan only finds the interface's own words."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.utils import timezone
+
+from leads import services as lead_services
+from referrals import services as referral_services
+from referrals.models import ReferralPartner
 from reports import services
 from reports.models import MemberCompany, RejectionReason
 from reports.reference import load_reference_data
+from rounds import services as round_services
 from spotter.models import Role, User
 from tests import factories
+from tests.tips.helpers import make_tip
 from training.content import load_training_content
 
-ROLES = ("anonymous", "volunteer", "expert", "staff", "admin")
+ROLES = ("anonymous", "volunteer", "lead", "expert", "staff", "admin")
 EMAILS = {
     "volunteer": "vol@example.org",
+    "lead": "lead@example.org",
     "expert": "expert@example.org",
     "staff": "staff@example.org",
     "admin": "admin@example.org",
@@ -53,6 +62,7 @@ def build_world() -> World:
         "expert": factories.make_user(Role.EXPERT, email=EMAILS["expert"]),
         "staff": factories.make_user(Role.COMPANY_STAFF, company=ebay, email=EMAILS["staff"]),
         "admin": factories.make_user(Role.ADMIN, email=EMAILS["admin"]),
+        "lead": factories.make_user(Role.VOLUNTEER, email=EMAILS["lead"], is_lead_spotter=True),
     }
     volunteer, expert, staff = users["volunteer"], users["expert"], users["staff"]
     done, forwarded, rejected, info, claimed, waiting = (_report(volunteer, n) for n in range(1, 7))
@@ -66,6 +76,7 @@ def build_world() -> World:
     services.request_info(report=info, expert=expert, message="#3")
     services.acknowledge_report(report=done, staff=staff)
     services.record_outcome(report=done, staff=staff, outcome="removed", note="#4")
+    operations = _programme_operations(users, waiting)
     refs = {
         "done": done.reference,
         "forwarded": forwarded.reference,
@@ -77,6 +88,7 @@ def build_world() -> World:
             ("home", "/"),
             ("login", "/accounts/login/"),
             ("signup", "/accounts/signup/"),
+            ("tip-form", "/tip/"),
         ],
         "volunteer": [
             ("home", "/"),
@@ -91,6 +103,17 @@ def build_world() -> World:
             ("notifications", "/notifications/"),
             ("notification-preferences", "/notifications/preferences/"),
             ("keyword-library", "/keywords/"),
+            ("rounds", "/rounds/"),
+            ("round", f"/rounds/{operations['round']}/"),
+            ("round-report", f"/rounds/{operations['round']}/report/"),
+            ("report-questions", f"/leads/reports/{refs['waiting']}/questions/"),
+            ("species-catalogue", "/catalogue/"),
+        ],
+        "lead": [
+            ("prescreen-queue", "/leads/prescreen/"),
+            ("prescreen", f"/leads/prescreen/{refs['waiting']}/"),
+            ("prescreen-accuracy", "/leads/accuracy/"),
+            ("tips", "/tips/"),
         ],
         "expert": [
             ("queue", "/review/"),
@@ -101,6 +124,12 @@ def build_world() -> World:
             ("fast-track", "/review/fast-track/"),
             ("keyword-library", "/keywords/"),
             ("repeat-sellers", "/sellers/"),
+            ("tips", "/tips/"),
+            ("tip", f"/tips/{operations['tip']}/"),
+            ("tip-convert", f"/tips/{operations['tip']}/convert/"),
+            ("intake", "/intake/"),
+            ("intake-upload", "/intake/upload/"),
+            ("species", f"/catalogue/species/{operations['species']}/"),
         ],
         "staff": [
             ("portal", "/company/reports/"),
@@ -119,6 +148,50 @@ def build_world() -> World:
             ("audit-search", "/ops/audit/"),
             ("figure-lists", "/overview/reports/"),
             ("takedown-checks", "/ops/takedown-checks/"),
+            ("rounds-admin", "/rounds/"),
+            ("round-new", "/rounds/new/"),
+            ("round-admin", f"/rounds/{operations['round']}/"),
+            ("round-teams", f"/rounds/{operations['round']}/teams/"),
+            ("round-invite", f"/rounds/{operations['round']}/invite/"),
+            ("round-report-admin", f"/rounds/{operations['round']}/report/"),
+            ("lead-spotters", "/leads/admin/accuracy/"),
+            ("referrals", "/referrals/"),
+            ("partners", "/referrals/partners/"),
+            ("partner-new", "/referrals/partners/new/"),
+            ("partner", f"/referrals/partners/{operations['partner']}/"),
+            ("no-route", "/referrals/no-route/"),
+            ("platform-domains", "/referrals/domains/"),
+            ("catalogue-import", "/catalogue/import/"),
         ],
     }
     return World(users=users, refs=refs, pages=pages)
+
+
+def _programme_operations(users, waiting) -> dict:
+    """A running round with the volunteer and the lead, a question, a tip and a partner (all
+    user-written text neutral: codes and numbers)."""
+    admin, volunteer, lead = users["admin"], users["volunteer"], users["lead"]
+    today = timezone.localdate()
+    round_ = round_services.create_round(
+        actor=admin,
+        data=round_services.RoundData(
+            title="R-01",
+            briefing="#5",
+            starts_on=today - timedelta(days=3),
+            ends_on=today + timedelta(days=24),
+        ),
+    )
+    round_services.create_team(actor=admin, round=round_, name="T-1")
+    for person in (volunteer, lead):
+        round_services.join(volunteer=person, round=round_)
+    question = lead_services.ask_question(volunteer=volunteer, report=waiting, text="#6")
+    lead_services.answer_question(author=lead, question=question, text="#7")
+    tip = make_tip(url="https://www.ebay.com/itm/990008", note="#8")
+    partner = ReferralPartner(name="P-01", kind="ngo", worldwide=True, email="p@example.org")
+    referral_services.save_partner(partner=partner, actor=admin)
+    return {
+        "round": round_.slug,
+        "tip": tip.reference,
+        "partner": partner.pk,
+        "species": waiting.species_id,
+    }

@@ -180,6 +180,7 @@ def test_task_names_are_unchanged():
         "reports.tasks.notify_volunteer",
         "reports.tasks.purge_rejected_originals",
         "reports.tasks.refresh_headline_counts",
+        "reports.tasks.refresh_cites_appendices",
     }
     assert names <= set(app.tasks)
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

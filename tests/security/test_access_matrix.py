@@ -13,17 +13,22 @@ queue), ``expert`` (confirmed R), ``staff`` (of the company R was forwarded to),
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from leads.models import Question
 from notifications.models import Notification
+from referrals.notices import outcome_link, package_link
 from reports import services as report_services
 from reports.models import Channel, Delivery, Report
 from reports.notices import evidence_link
 from spotter.models import AuditEvent, Role
 from tests import factories
+from tests.tips.helpers import make_tip  # tips
 
 from .test_headers import _InlineFinder
 
@@ -193,6 +198,13 @@ EXPECTED: dict[str, Rule] = {
     "reports:report_list": page("admin"),  # without ?figure=: the list of numbers
     "reports:audit_search": page("admin"),
     "reports:acknowledge_alert": post("admin"),
+    # reports: the species catalogue and its CITES history (everyone signed in reads it;
+    # only admins import a new catalogue version)
+    "reports:catalogue": page(" ".join(LOGGED_IN)),
+    "reports:species": page(" ".join(LOGGED_IN)),
+    "reports:catalogue_import": page("admin"),
+    "reports:catalogue_export": page("admin"),
+    "reports:catalogue_import_apply": post("admin"),
     # --- training --------------------------------------------------------------------------
     "training:home": page(" ".join(LOGGED_IN)),
     "training:progress": page(" ".join(LOGGED_IN)),
@@ -216,6 +228,16 @@ EXPECTED: dict[str, Rule] = {
     "quality:case_evidence": page("expert"),
     "quality:accuracy": page("volunteer other_volunteer"),
     "quality:accept_lead_spotter": post("volunteer other_volunteer"),
+    # leads: the world has no lead spotter, so the lead pages refuse every role (tests/leads
+    # covers the lead's side); the questions thread is the owner's, experts' and admins'.
+    "leads:queue": page(""),
+    "leads:prescreen": page(""),
+    "leads:evidence": page(""),
+    "leads:accuracy": page(""),
+    "leads:questions": page("volunteer expert admin"),
+    "leads:answer": post("expert"),
+    "leads:table": page("admin"),
+    "api:prescreen": api_action(""),
     # --- api -------------------------------------------------------------------------------
     # --- keywords --------------------------------------------------------------------------
     "keywords:feed_json": page("expert staff other_staff admin"),
@@ -226,9 +248,33 @@ EXPECTED: dict[str, Rule] = {
     "sellers:repeat": page("expert admin"),
     "sellers:identifier": page("expert admin"),
     "sellers:report_links": page("expert staff admin", other_staff=404),
+    # --- referrals: the admins' partners, referrals, no-route list and domain tool; the
+    # partner's outcome form and evidence package (the signed token is the permission) ------
+    "referrals:list": page("admin"),
+    "referrals:partners": page("admin"),
+    "referrals:partner_create": page("admin"),
+    "referrals:partner_edit": page("admin"),
+    "referrals:partner_rotate_secret": post("admin"),
+    "referrals:record_outcome": page("admin"),
+    "referrals:retry_delivery": post("admin"),
+    "referrals:unrouted": page("admin"),
+    "referrals:reroute": post("admin"),
+    "referrals:domain_tool": page("admin"),
+    "referrals:domain_apply": post("admin"),
+    "referrals:partner_outcome": everyone(ok=200),
+    "referrals:partner_package": everyone(ok=200),
     # --- rechecks: the admins' overview; the page the checker's User-Agent names is public --
     "rechecks:overview": page("admin"),
     "rechecks:about": everyone(),
+    # tips: the public form is open to all; the triage queue is for lead spotters (the world's
+    # volunteers are not leads), experts and admins; company staff never see tips.
+    "tips:submit": everyone(ok=200),
+    "tips:sent": everyone(ok=302),  # without a signed reference: back to the form
+    "tips:queue": page("expert admin"),
+    "tips:detail": page("expert admin"),
+    "tips:screenshot": page("expert admin"),
+    "tips:convert": page("expert admin"),
+    "tips:dismiss": post("expert admin"),
     # Volunteers read the approved library; experts and admins curate; admins import.
     "keywords:library": page("volunteer other_volunteer expert admin"),
     "keywords:term": page("volunteer other_volunteer expert admin"),  # an approved term
@@ -243,6 +289,19 @@ EXPECTED: dict[str, Rule] = {
     "keywords:import_apply": post("admin"),
     "keywords:suggest": post("volunteer other_volunteer"),  # htmx, while the form is typed
     "api:keywords-feed": api("expert staff other_staff admin"),
+    # intake: monitoring staff (experts, admins); a batch is its uploader's (the expert's),
+    # admins see every batch; starting an import is the uploader's alone.
+    "intake:list": page("expert admin"),
+    "intake:upload": page("expert admin"),
+    "intake:preview": page("expert admin"),
+    "intake:mapping": page("expert admin", admin=302),  # not the uploader: to the preview
+    "intake:start": post("expert"),
+    "intake:progress": page("expert admin"),
+    "intake:status": page("expert admin"),
+    "api:intake-list": api("expert admin"),
+    "api:intake-detail": api("expert admin"),
+    "api:intake-mapping": api_action("expert"),
+    "api:intake-import": api_action("expert"),
     "api:me": api(" ".join(LOGGED_IN)),
     "api:my-accuracy": api("volunteer other_volunteer"),
     "api:review-queue": api("expert"),
@@ -279,7 +338,33 @@ EXPECTED: dict[str, Rule] = {
     "api:token_create": post(" ".join(LOGGED_IN)),
     "api:token_revoke": post("volunteer"),
     "<unnamed api/^.*$>": everyone(ok=404),
+    # rounds: R's volunteer takes part in an open, running round; other_volunteer may see it
+    # (open enrolment) and join, but not its report; experts and company staff have no pages.
+    "rounds:list": page("volunteer other_volunteer admin"),
+    "rounds:create": page("admin"),
+    "rounds:detail": page("volunteer other_volunteer admin"),
+    "rounds:edit": page("admin"),
+    "rounds:join": post("volunteer other_volunteer"),
+    "rounds:leave": post("volunteer other_volunteer"),
+    "rounds:invite": page("admin"),
+    "rounds:teams": page("admin"),
+    "rounds:assign": post("admin"),
+    "rounds:report": page("volunteer admin"),
+    "api:rounds": api("volunteer other_volunteer admin"),
 }
+
+
+def _import_batch(uploader):
+    """An expert's batch in preview (intake), made once."""
+    from intake import services as intake_services
+    from intake.models import ImportBatch
+
+    batch = ImportBatch.objects.filter(uploader=uploader).first()
+    if batch is None:
+        data = b"url,title,species,product type\nhttps://www.example-shop.com/item/9,x,y,z\n"
+        batch = intake_services.create_batch(uploader=uploader, file_name="m.csv", data=data)
+    return batch
+
 
 # --- filling path parameters --------------------------------------------------------------
 
@@ -323,9 +408,19 @@ PARAMS = {
     "uidb36": lambda w: "zz",
     "identifier_id": lambda w: w.values["identifier"].pk,
     "term_id": lambda w: w.values["term"].pk,
+    "question_id": lambda w: (  # leads: the volunteer's question on R
+        Question.objects.get_or_create(
+            report=w.report, asked_by=w.volunteer, defaults={"text": "Which close-up helps?"}
+        )[0].pk
+    ),
+    "round_slug": lambda w: _round(w).slug,  # rounds
+    "species_id": lambda w: w.report.species_id,
+    "batch_id": lambda w: _import_batch(w.expert).pk,  # intake
     "filter_id": lambda w: (
         report_services.save_filter(user=w.expert, name="matrix", params={"sort": "newest"}).pk
     ),
+    # tips: a waiting tip with a screenshot
+    "tip_reference": lambda w: w.values.setdefault("tip", make_tip()).reference,
 }
 URL_PARAMS = {
     "api:species-group-detail": {"slug": lambda w: w.report.species.group.slug},
@@ -333,6 +428,19 @@ URL_PARAMS = {
     "api:product-type-detail": {"slug": lambda w: w.report.product_type.slug},
     "api:company-detail": {"slug": lambda w: w.report.company.slug},
     "api:token_revoke": {"pk": lambda w: w.values["api_token"].pk},
+    # referrals: a referral of a third report (non-member platform) to a worldwide partner
+    "referrals:partner_edit": {"partner_id": lambda w: w.values["referral"].partner_id},
+    "referrals:partner_rotate_secret": {"partner_id": lambda w: w.values["referral"].partner_id},
+    "referrals:record_outcome": {"referral_id": lambda w: w.values["referral"].pk},
+    "referrals:retry_delivery": {
+        "delivery_id": lambda w: w.values["referral"].deliveries.first().pk
+    },
+    "referrals:partner_outcome": {
+        "outcome_token": lambda w: _link_token(outcome_link(w.values["referral"]))
+    },
+    "referrals:partner_package": {
+        "package_token": lambda w: _link_token(package_link(w.values["referral"]))
+    },
     "quality:case": {"pk": lambda w: w.values["second_review"].pk},
     "quality:case_evidence": {
         "pk": lambda w: w.values["second_review"].pk,
@@ -430,6 +538,7 @@ def world(company, other_company, settings):
     values["staged"] = _staged(volunteer)
     values["identifier"] = _seller_identifier(report)
     values["term"] = _term(volunteer, expert, report)
+    values["referral"] = _referral(volunteer, expert)
     return World(
         volunteer,
         other_volunteer,
@@ -442,6 +551,27 @@ def world(company, other_company, settings):
         other_report,
         values,
     )
+
+
+def _round(world: World):
+    """rounds: an open round running today, R's volunteer taking part in a team (made once)."""
+    from rounds import services as round_services
+
+    if "round" not in world.values:
+        today = timezone.localdate()
+        round = round_services.create_round(
+            actor=world.admin,
+            data=round_services.RoundData(
+                title="Matrix round",
+                starts_on=today - timedelta(days=3),
+                ends_on=today + timedelta(days=24),
+            ),
+        )
+        team = round_services.create_team(actor=world.admin, round=round, name="Matrix team")
+        participant = round_services.join(volunteer=world.volunteer, round=round)
+        round_services.assign_team(actor=world.admin, participant=participant, team=team)
+        world.values["round"] = round
+    return world.values["round"]
 
 
 def _training(volunteer) -> dict:
@@ -480,6 +610,24 @@ def _term(volunteer, expert, report):
         actor=volunteer, text="scales pangolin", language="en", report=report
     )
     return keyword_services.approve_term(actor=expert, term=term)
+
+
+def _referral(volunteer, expert):
+    """referrals: a third report of the volunteer, on a non-member platform, referred."""
+    from referrals.models import PartnerKind, ReferralPartner
+    from referrals.services import route_report
+
+    ReferralPartner.objects.create(
+        name="Matrix NGO", kind=PartnerKind.NGO, worldwide=True, email="ngo@partner.invalid"
+    )
+    report = factories.make_confirmed_report(
+        volunteer=volunteer, expert=expert, url="https://www.non-member-bazaar.com/item/1"
+    )
+    return route_report(report_id=report.pk)[0]
+
+
+def _link_token(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[1]
 
 
 def _staged(user):

@@ -258,3 +258,26 @@ def test_broker_down_does_not_fail_the_submission_and_the_command_catches_up(
     assert ReportIdentifier.objects.filter(
         report=report, identifier__kind="telegram", identifier__value="latecomer"
     ).exists()
+
+
+def test_indexing_a_batch_links_the_same_as_one_report_at_a_time(cluster):
+    """A bulk import indexes its reports together (sellers.indexing.index_reports): the links
+    must be exactly those the one-report path makes, and re-running it changes nothing."""
+    from sellers import indexing
+
+    def links():
+        return sorted(
+            ReportIdentifier.objects.values_list(
+                "report_id", "identifier__kind", "identifier__value", "identifier__scope", "source"
+            )
+        )
+
+    one_at_a_time = links()
+    ids = [report.pk for report in cluster.values()]
+    ReportIdentifier.objects.all().delete()
+    SellerIdentifier.objects.all().delete()
+    indexing.index_reports(ids)
+    assert links() == one_at_a_time
+    indexing.index_reports(ids)
+    assert links() == one_at_a_time
+    assert SellerIdentifier.objects.filter(kind="phone", value=PHONE).count() == 1

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0013_notice_assignee'),
+        ('reports', '0014_cites_listing_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
