@@ -66,7 +66,7 @@ PAGES = [
 # fetch is EXPLAINed with the index and without it (dropped inside a rolled-back transaction).
 INDEXES = [
     ("report_queue_idx", "queue"),
-    ("report_company_feed_idx", "portal"),
+    ("report_company_due_idx", "portal"),  # reports/migrations/0014: the default "due" order
     ("report_company_feed_idx", "api-company"),
 ]
 
@@ -80,6 +80,14 @@ def prepare(out: Path) -> None:
 
     django.setup()
     from django.db import connection, transaction
+
+    try:
+        from reports import fragments
+    except ImportError:  # code from before the cached tables (--code-dir)
+        pass
+    else:
+        # Capture what a cache miss runs (reports/fragments.py): every request renders its tables.
+        fragments.PAGE_FRAGMENT_SECONDS = 0
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -253,12 +261,14 @@ def seed(args, size: int, env: dict) -> None:
 def bench_size(args, size: int) -> dict:
     import redis
 
-    args.db_url = f"{args.db_base}/cs_bench_pages_{size}"
-    args.media = Path(f"/tmp/cs_bench_pages_{size}-media")
+    args.db_url = f"{args.db_base}/{args.db_prefix}_{size}"
+    args.media = Path(f"/tmp/{args.db_prefix}_{size}-media")
     env = server_env(args)
+    if args.no_fragment_cache:
+        env["PAGE_FRAGMENT_SECONDS"] = "0"  # every request renders its tables (the miss path)
     seed(args, size, env)
     redis.Redis.from_url(args.redis_url).flushdb()
-    prep = Path(f"/tmp/cs_bench_pages_{size}-prep.json")
+    prep = Path(f"/tmp/{args.db_prefix}_{size}-prep.json")
     subprocess.run([sys.executable, __file__, "_prepare", str(prep)], cwd=ROOT, env=env, check=True)
     prepared = json.loads(prep.read_text())
     port = free_port()
@@ -334,7 +344,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated report counts")
     parser.add_argument("--db-base", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--db-prefix", default="cs_bench_pages", help="database <prefix>_<size>")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="flushed")
+    parser.add_argument(
+        "--no-fragment-cache",
+        action="store_true",
+        help="PAGE_FRAGMENT_SECONDS=0 for the server: every request renders its tables",
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10, help="seconds per phase")
     parser.add_argument("--rounds", type=int, default=3)

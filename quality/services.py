@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports import fragments
 from reports.models import Report, Verdict
 from reports.services import claim_report, confirm_report
 from spotter.audit import record_event
@@ -140,6 +141,9 @@ def submit_second_review(
             data={"verdict": verdict, "agrees": agrees},
         )
         rollups.mark_dirty(review.report_id)
+        # The first decision is visible again to this reviewer, and the volunteer's figures may
+        # move: the cached lists that show them are replaced (reports/fragments.py).
+        fragments.bump_now_and_on_commit(fragments.scopes_for(review.report))
     return review
 
 
@@ -195,6 +199,7 @@ def decide_escalation(
             data={"verdict": verdict, "upholds_first": verdict == review.first_verdict},
         )
         rollups.mark_dirty(review.report_id)
+        fragments.bump_now_and_on_commit(fragments.scopes_for(review.report))
     return review
 
 

@@ -8,7 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at module level: models are not loaded before ready().
-        from . import health, privacy
+        from . import fragments, health, privacy
 
         privacy.register()
+        fragments.connect()  # list tables cached until a transition changes them
         health.register()  # worker and beat checks of /healthz (spotter/health.py)

@@ -228,6 +228,22 @@ class Report(models.Model):
                 condition=models.Q(status=ReportStatus.CONFIRMED, company__isnull=True),
                 name="report_non_member_waiting",
             ),
+            # The portal's default order, most urgent deadline first (selectors.COMPANY_SORTS
+            # "due", the deadline as reports.forwarding.sla.next_deadline_expression computes
+            # it): without it every forwarded report of the company is read and sorted.
+            models.Index(
+                models.F("company"),
+                models.Case(
+                    models.When(status=ReportStatus.FORWARDED, then=models.F("ack_due_at")),
+                    models.When(status=ReportStatus.ACKNOWLEDGED, then=models.F("act_due_at")),
+                    default=None,
+                    output_field=models.DateTimeField(),
+                ).asc(),  # PostgreSQL's ASC is NULLS LAST, as the sort asks (SQLite refuses it)
+                models.F("forwarded_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(status__in=FORWARDED_STATUSES),
+                name="report_company_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

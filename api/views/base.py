@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from rest_framework.mixins import ListModelMixin
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
 
+from reports.fragments import cached_fragment
 from reports.models import Report
 from reports.permissions import access_report
+from spotter.models import Role
 
 
 def report_queryset() -> QuerySet[Report]:
@@ -31,3 +35,32 @@ class FirstRendererNegotiation(DefaultContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
+
+
+def list_scopes(user) -> list[str]:
+    """What a user's report list shows changes with (reports/fragments.py): their own reports
+    (volunteers), their platform's (company staff), any report (experts, admins)."""
+    if user.role == Role.VOLUNTEER:
+        return [f"volunteer:{user.pk}"]
+    if user.role == Role.COMPANY_STAFF:
+        return [f"company:{user.company_id}"]
+    return ["all"]
+
+
+def cached_list(view, request, *args, **kwargs) -> Response:
+    """DRF's list, its page (the serialized rows and the cursor links) cached per user and query
+    until a transition changes what the user's list shows (reports/fragments.py): serializing
+    25 reports of ~45 fields each was most of an API list's time. Bad parameters raise before
+    anything is stored (a 400 is never cached)."""
+
+    def build():
+        return ListModelMixin.list(view, request, *args, **kwargs).data
+
+    parts = [
+        type(view).__name__,
+        request.user.pk,
+        request.build_absolute_uri("/"),  # the links in the page are absolute
+        sorted(request.query_params.lists()),
+    ]
+    data = cached_fragment("api-list", list_scopes(request.user), parts, build)
+    return Response(data)

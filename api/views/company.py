@@ -18,7 +18,7 @@ from ..pagination import FeedCursorPagination
 from ..permissions import IsCompanyStaff
 from ..serializers.actions import OutcomeSerializer
 from ..serializers.reports import CompanyReportSerializer
-from .base import fetch_report, reload_report, report_queryset
+from .base import cached_list, fetch_report, reload_report, report_queryset
 
 
 @extend_schema_view(
@@ -47,6 +47,9 @@ class CompanyReportViewSet(
 
     def get_object(self):
         return fetch_report(self.request.user, self.kwargs["reference"])
+
+    def list(self, request, *args, **kwargs):
+        return cached_list(self, request, *args, **kwargs)
 
     def _respond(self, report) -> Response:
         return Response(

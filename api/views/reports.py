@@ -26,7 +26,13 @@ from ..permissions import IsExpert, IsVolunteer
 from ..serializers.actions import ConfirmSerializer, NeedsInfoSerializer, RejectSerializer
 from ..serializers.listing import ReportCreateSerializer, ReportEditSerializer
 from ..serializers.reports import ReportSerializer
-from .base import FirstRendererNegotiation, fetch_report, reload_report, report_queryset
+from .base import (
+    FirstRendererNegotiation,
+    cached_list,
+    fetch_report,
+    reload_report,
+    report_queryset,
+)
 
 REVIEW_ACTIONS = {"claim", "release", "confirm", "reject", "needs_info"}
 
@@ -113,7 +119,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         tags=["reports"],
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return cached_list(self, request, *args, **kwargs)
 
     @extend_schema(summary="One report", tags=["reports"])
     def retrieve(self, request, *args, **kwargs):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from ..actions import allowed_actions
 from ..deadlines import time_left_label
 from ..forms import CompanySettingsForm, OutcomeForm, add_errors
 from ..forwarding.sla import is_overdue, next_deadline
+from ..fragments import cached_fragment
 from ..models import Outcome
 from ..notices import notice_context
 from ..panels import render_company_panels
@@ -31,38 +33,59 @@ def portal(request):
     valid = form.is_valid() if request.GET else True
     filters = form.filters() if request.GET else {"sort": "due"}
     mine = bool(request.GET) and form.cleaned_data.get("mine")
-    page = Paginator(
-        selectors.company_reports(
-            request.user.company_id,
-            assignee_id=request.user.pk if mine else None,
-            **filters,
-        ),
-        30,
-    ).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for report in page:
-        report.overdue = is_overdue(report, now)
-        report.time_left = time_left_label(next_deadline(report), now)
-    label_rows(page)
     query = request.GET.copy()
     query.pop("page", None)
     flipped = query.copy()
     flipped["sort"] = "-due" if filters.get("sort", "due") == "due" else "due"
-    return render(
-        request,
-        "reports/company_portal.html",
-        {
-            "page": page,
-            "status": filters.get("status", ""),
-            "filter_form": form if request.GET else PortalFilterForm(initial={"sort": "due"}),
-            "query": query.urlencode(),
-            "due_sort_query": flipped.urlencode(),
-            "sort": filters.get("sort", "due"),
-            "company": request.user.company,
-            "url_prefix": reference_url_prefix("reports:company_detail"),
-        },
-        status=200 if valid else 400,
+    company = request.user.company
+    filter_form = form if request.GET else PortalFilterForm(initial={"sort": "due"})
+    context = {
+        "status": filters.get("status", ""),
+        "filter_form": filter_form,
+        # The form's fields (a template per widget) depend only on the query and the language.
+        "filter_fields": cached_fragment(
+            "portal-filters",
+            [],
+            [sorted(request.GET.lists())],
+            lambda: render_to_string("includes/form_fields.html", {"form": filter_form}, request),
+        ),
+        "query": query.urlencode(),
+        "due_sort_query": flipped.urlencode(),
+        "sort": filters.get("sort", "due"),
+        "company": company,
+        "url_prefix": reference_url_prefix("reports:company_detail"),
+    }
+
+    def render_table() -> dict:
+        page = Paginator(
+            selectors.company_reports(
+                request.user.company_id,
+                assignee_id=request.user.pk if mine else None,
+                **filters,
+            ),
+            30,
+        ).get_page(request.GET.get("page"))
+        now = timezone.now()
+        for report in page:
+            report.overdue = is_overdue(report, now)
+            report.time_left = time_left_label(next_deadline(report), now)
+        label_rows(page)
+        rows = {**context, "page": page}
+        return {
+            "any": bool(page.object_list),
+            "rows": render_to_string("reports/includes/company_portal_rows.html", rows, request),
+            "pagination": render_to_string("includes/pagination.html", rows, request),
+        }
+
+    # Cached per viewer ("me", their own assignments) and query until a report of the company
+    # changes (reports/fragments.py); "time left" is at most PAGE_FRAGMENT_SECONDS old.
+    context["table"] = cached_fragment(
+        "portal",
+        [f"company:{request.user.company_id}"],
+        [request.user.pk, sorted(request.GET.lists())],
+        render_table,
     )
+    return render(request, "reports/company_portal.html", context, status=200 if valid else 400)
 
 
 @role_required(Role.COMPANY_STAFF)

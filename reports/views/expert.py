@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from .. import selectors, services
 from ..actions import MERGE, allowed_actions
 from ..cites import cites_for_report
 from ..forms import ConfirmForm, MergeForm, NeedsInfoForm, RejectForm
+from ..fragments import cached_fragment, is_htmx_partial, vary_on_htmx
 from ..models import MemberCompany, RejectionReason, SpeciesGroup
 from ..panels import render_review_panels
 from ..permissions import access_report, visible_reports
@@ -33,32 +35,48 @@ def _form_problems(form) -> list[str]:
 def queue(request):
     params = queue_params(request.GET)
     filters = selector_filters(params)
-    reports = selectors.expert_queue(expert=request.user, **filters)
-    page = Paginator(reports, 30).get_page(request.GET.get("page"))
-    label_rows(page)
     saved_filters = list(request.user.saved_filters.all())
     for saved in saved_filters:
         saved.url = queue_url(queue_params(saved.params))
     query = query_string(params)
-    return render(
-        request,
-        "reports/queue.html",
-        {
+    ordering = queue_sort(filters["sort"])
+
+    def render_table() -> str:
+        reports = selectors.expert_queue(expert=request.user, **filters)
+        page = Paginator(reports, 30).get_page(request.GET.get("page"))
+        label_rows(page)
+        context = {
             "page": page,
-            "groups": SpeciesGroup.objects.all(),
-            "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
-            "group": filters["group"],
-            "platform": filters["platform"],
-            "sort": filters["sort"],
-            "ordering": queue_sort(filters["sort"]),
-            "sorts": sort_choices(),
-            "params": params,
+            "ordering": ordering,
             "queue_query": query,
             "next_url": with_query(reverse("reports:queue_next"), params),
-            "saved_filters": saved_filters,
             "url_prefix": reference_url_prefix("reports:review"),
-        },
+        }
+        return render_to_string("reports/includes/queue_table.html", context, request)
+
+    def render_filters() -> str:
+        context = {
+            "groups": SpeciesGroup.objects.all(),
+            "companies": MemberCompany.objects.filter(is_active=True).only("slug", "name"),
+            "sorts": sort_choices(),
+            **filters,
+        }
+        return render_to_string("reports/includes/queue_filters.html", context, request)
+
+    # What the expert may see of the queue depends on who they are (their own reports, their
+    # claims): the table is cached per expert and query (reports/fragments.py).
+    get = sorted(request.GET.lists())
+    context = {
+        "table": cached_fragment("queue", ["queue"], [request.user.pk, get], render_table),
+        "params": params,
+        "saved_filters": saved_filters,
+    }
+    if is_htmx_partial(request):  # the filter bar swaps #queue only: no need for the page
+        return vary_on_htmx(render(request, "reports/includes/queue_body.html", context))
+    context["filter_bar"] = cached_fragment(
+        "queue-filters", ["reference"], [sorted(filters.items())], render_filters
     )
+    return vary_on_htmx(render(request, "reports/queue.html", context))
 
 
 @role_required(Role.EXPERT)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from spotter.models import Role
 from .. import forwarding, selectors
 from ..figures import figure_reports
 from ..forwarding import alerts
+from ..fragments import cached_fragment
 from ..models import Delivery, DeliveryStatus, Report, ReportStatus
 from ..panels import render_overview_panels
 
@@ -22,17 +24,6 @@ def overview(request):
     now = timezone.now()
     # The beat-scheduled check runs on the worker, so it cannot see the worker die: look here.
     alerts.check_heartbeats(now)
-    non_member = (
-        Report.objects.filter(status=ReportStatus.CONFIRMED, company__isnull=True)
-        .select_related("species", "product_type")
-        .order_by("decided_at")[:LIST_LIMIT]
-    )
-    # The overdue figure's own filter: the number, this table and its full list agree.
-    overdue = (
-        figure_reports("overdue", now=now)
-        .select_related("company", "species")
-        .order_by("forwarded_at")
-    )
     dead = (
         Delivery.objects.filter(status=DeliveryStatus.DEAD)
         .select_related("report", "company")
@@ -46,14 +37,41 @@ def overview(request):
         .annotate(n=Count("id"))
         .order_by("status")
     )
+    counts = selectors.headline_counts()
+
+    def render_lists() -> dict:
+        non_member = (
+            Report.objects.filter(status=ReportStatus.CONFIRMED, company__isnull=True)
+            .select_related("species", "product_type")
+            .order_by("decided_at")[:LIST_LIMIT]
+        )
+        # The overdue figure's own filter: the number, this table and its full list agree.
+        overdue = (
+            figure_reports("overdue", now=now)
+            .select_related("company", "species")
+            .order_by("forwarded_at")
+        )
+        overdue_count = overdue.count()
+        context = {
+            "counts": counts,
+            "non_member": non_member,
+            "overdue": overdue[:LIST_LIMIT],
+            "overdue_count": overdue_count,
+            "now": now,
+        }
+        html = render_to_string("reports/includes/overview_lists.html", context, request)
+        return {"html": html, "overdue_count": overdue_count}
+
     return render(
         request,
         "reports/overview.html",
         {
-            "counts": selectors.headline_counts(),
-            "non_member": non_member,
-            "overdue": overdue[:LIST_LIMIT],
-            "overdue_count": overdue.count(),
+            "counts": counts,
+            # Both report lists change only with a transition (reports/fragments.py); "overdue"
+            # also with time, so they are at most PAGE_FRAGMENT_SECONDS old.
+            "lists": cached_fragment(
+                "overview", ["all"], [counts.get("non_member_waiting")], render_lists
+            ),
             "dead": dead[:LIST_LIMIT],
             "dead_count": outbox.get(DeliveryStatus.DEAD, 0),
             "pending_count": outbox.get(DeliveryStatus.PENDING, 0),

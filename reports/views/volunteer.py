@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from .. import limits, listings, selectors, services, staging
 from .. import validation as rules
 from ..actions import RESUBMIT, allowed_actions
 from ..forms import ResubmitReportForm, SubmitReportForm, add_errors
+from ..fragments import cached_fragment
 from ..models import ReportStatus, StagedUpload
 from ..panels import render_volunteer_home_panels
 from ..permissions import access_report
@@ -130,20 +132,37 @@ def staged_upload(request, staged_id):
 def my_reports(request):
     # ?needs=1: only the reports whose expert asked a question (the header badge links here).
     needs_input = request.GET.get("needs") == "1"
-    page = Paginator(
-        selectors.volunteer_reports(request.user, needs_input=needs_input), 25
-    ).get_page(request.GET.get("page"))
-    label_rows(page)
+
+    def render_table() -> dict:
+        page = Paginator(
+            selectors.volunteer_reports(request.user, needs_input=needs_input), 25
+        ).get_page(request.GET.get("page"))
+        label_rows(page)
+        context = {"page": page, "url_prefix": reference_url_prefix("reports:detail")}
+        html = render_to_string("reports/includes/my_reports_rows.html", context, request)
+        return {"any": bool(page.object_list), "rows": html}
+
     return render(
         request,
         "reports/my_reports.html",
         # The accuracy line (and its link to quality's "My accuracy" page) shows when the
         # quality app provides the figure.
         {
-            "page": page,
+            # Cached until one of the volunteer's reports changes (reports/fragments.py).
+            "table": cached_fragment(
+                "mine",
+                [f"volunteer:{request.user.pk}"],
+                [request.user.pk, sorted(request.GET.lists())],
+                render_table,
+            ),
             "needs_input": needs_input,
-            "accuracy": selectors.volunteer_figure("accuracy", request.user),
-            "url_prefix": reference_url_prefix("reports:detail"),
+            # Changes only when one of their reports does (a decision): same version.
+            "accuracy": cached_fragment(
+                "mine-accuracy",
+                [f"volunteer:{request.user.pk}"],
+                [request.user.pk],
+                lambda: selectors.volunteer_figure("accuracy", request.user),
+            ),
             "home_panels": render_volunteer_home_panels(request.user),
         },
     )
