@@ -8,4 +8,6 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        from . import privacy
+
+        privacy.register()

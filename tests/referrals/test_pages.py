@@ -60,7 +60,10 @@ def test_referral_pages_query_counts_do_not_grow(
     for url in urls:
         client.get(url)  # warm the caches (session, snapshot)
     counts = {}
+    # Cached list fragments (reports/fragments.py) are dropped before each measured request, so
+    # both rounds measure a full render rather than a hit against a miss.
     for url in urls:
+        cache.clear()
         with django_assert_max_num_queries(40) as captured:
             assert client.get(url).status_code == 200
         counts[url] = len(captured)
@@ -69,6 +72,7 @@ def test_referral_pages_query_counts_do_not_grow(
         more = non_member_report(volunteer=volunteer, location="Chine")
         services.route_report(report_id=more.pk)
     for url in urls:
+        cache.clear()
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
 

@@ -136,7 +136,7 @@ def test_dismiss_with_a_reason(client_for, expert, django_capture_on_commit_call
     assert tip.status == TipStatus.DISMISSED and tip.dismiss_reason == "not_wildlife"
     assert AuditEvent.objects.get(action="tip.dismissed").reason == "not_wildlife"
     assert len(mail.outbox) == 1
-    assert "could not take your tip further" in mail.outbox[0].body
+    assert "n'a pas pu donner suite" in mail.outbox[0].body  # in French, like the tip
     assert languages == ["fr"]  # written in the language the tipster used
 
 
