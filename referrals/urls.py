@@ -25,6 +25,6 @@ urlpatterns = [
     path("referrals/domains/", views.domain_tool, name="domain_tool"),
     path("referrals/domains/apply/", views.domain_apply, name="domain_apply"),
     # The partner's links (no account): the signed, expiring token is the permission.
-    path("r/outcome/<str:outcome_token>/", views.partner_outcome, name="partner_outcome"),
-    path("r/package/<str:package_token>/", views.partner_package, name="partner_package"),
+    path("r/outcome/<token:outcome_token>/", views.partner_outcome, name="partner_outcome"),
+    path("r/package/<token:package_token>/", views.partner_package, name="partner_package"),
 ]

@@ -15,6 +15,7 @@ from reports import limits
 from reports.models import DeliveryStatus, MemberCompany
 from reports.package import build_package
 from spotter.audit import record_event
+from spotter.converters import parse_id
 from spotter.decorators import role_required
 from spotter.errors import SpotterError
 from spotter.middleware import client_ip
@@ -182,7 +183,7 @@ def domain_tool(request):
 @require_POST
 @role_required(Role.ADMIN)
 def domain_apply(request):
-    company = get_object_or_404(MemberCompany, pk=request.POST.get("company") or 0)
+    company = get_object_or_404(MemberCompany, pk=parse_id(request.POST.get("company")) or 0)
     try:
         _link, forwarded = services.add_platform_domain(
             company=company, domain=request.POST.get("domain", ""), actor=request.user
