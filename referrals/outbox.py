@@ -10,10 +10,8 @@ secret and language.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from reports.forwarding.outbox import (
     claim_attempt,
     mark_failed,
     mark_sent,
+    queue_due_rows,
     send_safely,
 )
 from reports.forwarding.webhooks import send_signed
@@ -141,24 +140,8 @@ def _due(now) -> models.QuerySet[ReferralDelivery]:
 
 
 def queue_due(limit: int = 500) -> int:
-    """The sweep: queue every due row not already waiting on the broker (as reports' sweep)."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            _due(now)
-            .filter(models.Q(queued_at__isnull=True) | models.Q(queued_at__lte=stale))
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        ReferralDelivery.objects.filter(pk__in=ids).update(queued_at=now)
-    for index, delivery_id in enumerate(ids):
-        try:
-            deliver_referral.delay(delivery_id)
-        except Exception:  # noqa: BLE001 — broker down: the rest wait for the next sweep
-            ReferralDelivery.objects.filter(pk__in=ids[index:]).update(queued_at=None)
-            return index
-    return len(ids)
+    """The sweep: queue every due row not already waiting on the broker (reports' own sweep)."""
+    return queue_due_rows(ReferralDelivery, _due(timezone.now()), deliver_referral, limit)
 
 
 def drain_due(limit: int = 200) -> int:

@@ -50,44 +50,48 @@ def from_post(user: User, data) -> list[StagedUpload]:
     return list(_live(user).filter(pk__in=wanted).order_by("pk"))
 
 
+def keep_files(row, processed: ProcessedImage, name: str) -> None:
+    """Put the pipeline's output on an unsaved staging row (``StagedUpload`` here, the tip
+    line's ``TipScreenshot``): the re-encoded image and the original (never served)."""
+    row.original_name = name[:255]
+    row.original_format = processed.original_format
+    row.width, row.height = processed.width, processed.height
+    ext = processed.original_format.lower().replace("jpeg", "jpg")
+    row.original.save(f"o.{ext}", ContentFile(processed.original_bytes), save=False)
+    row.image.save(f"i.{processed.clean_extension}", ContentFile(processed.clean_bytes), save=False)
+
+
+def read_files(row) -> ProcessedImage:
+    """A staging row's files as the pipeline's output again (already checked and re-encoded)."""
+    with row.original.open("rb") as f:
+        original = f.read()
+    with row.image.open("rb") as f:
+        clean = f.read()
+    return ProcessedImage(
+        original_bytes=original,
+        original_sha256=hashlib.sha256(original).hexdigest(),
+        original_format=row.original_format,
+        clean_bytes=clean,
+        clean_sha256=hashlib.sha256(clean).hexdigest(),
+        clean_extension=row.image.name.rsplit(".", 1)[-1],
+        width=row.width,
+        height=row.height,
+    )
+
+
 def stage(user: User, images: list[ProcessedImage], names: list[str]) -> list[StagedUpload]:
     staged = []
     for processed, name in zip(images, names, strict=True):
-        row = StagedUpload(
-            owner=user,
-            original_name=name[:255],
-            original_format=processed.original_format,
-            width=processed.width,
-            height=processed.height,
-        )
-        ext = processed.original_format.lower().replace("jpeg", "jpg")
-        row.original.save(f"o.{ext}", ContentFile(processed.original_bytes), save=False)
-        row.image.save(f"i.{processed.clean_extension}", ContentFile(processed.clean_bytes))
+        row = StagedUpload(owner=user)
+        keep_files(row, processed, name)
+        row.save()
         staged.append(row)
     return staged
 
 
 def as_processed(staged: list[StagedUpload]) -> tuple[list[ProcessedImage], list[str]]:
     """The staged screenshots as the pipeline's output (already checked and re-encoded)."""
-    images = []
-    for row in staged:
-        with row.original.open("rb") as f:
-            original = f.read()
-        with row.image.open("rb") as f:
-            clean = f.read()
-        images.append(
-            ProcessedImage(
-                original_bytes=original,
-                original_sha256=hashlib.sha256(original).hexdigest(),
-                original_format=row.original_format,
-                clean_bytes=clean,
-                clean_sha256=hashlib.sha256(clean).hexdigest(),
-                clean_extension=row.image.name.rsplit(".", 1)[-1],
-                width=row.width,
-                height=row.height,
-            )
-        )
-    return images, [row.original_name for row in staged]
+    return [read_files(row) for row in staged], [row.original_name for row in staged]
 
 
 def discard(staged: list[StagedUpload]) -> None:

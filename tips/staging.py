@@ -8,14 +8,13 @@ than ``STAGED_TTL``. ``tips.tasks.purge_old_tips`` deletes what is left.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.core import signing
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from reports.evidence import ProcessedImage
+from reports.staging import keep_files, read_files
 
 from .models import TipScreenshot
 
@@ -43,36 +42,15 @@ def from_token(value: str | None) -> TipScreenshot | None:
 
 def store(processed: ProcessedImage, name: str, *, tip=None) -> TipScreenshot:
     """Save the pipeline's output: the re-encoded image, and the original (never served)."""
-    row = TipScreenshot(
-        tip=tip,
-        original_name=name[:255],
-        original_format=processed.original_format,
-        width=processed.width,
-        height=processed.height,
-    )
-    ext = processed.original_format.lower().replace("jpeg", "jpg")
-    row.original.save(f"o.{ext}", ContentFile(processed.original_bytes), save=False)
-    row.image.save(f"i.{processed.clean_extension}", ContentFile(processed.clean_bytes), save=False)
+    row = TipScreenshot(tip=tip)
+    keep_files(row, processed, name)
     row.save()
     return row
 
 
 def as_processed(row: TipScreenshot) -> ProcessedImage:
     """The stored screenshot as the pipeline's output (to become a report's evidence)."""
-    with row.original.open("rb") as f:
-        original = f.read()
-    with row.image.open("rb") as f:
-        clean = f.read()
-    return ProcessedImage(
-        original_bytes=original,
-        original_sha256=hashlib.sha256(original).hexdigest(),
-        original_format=row.original_format,
-        clean_bytes=clean,
-        clean_sha256=hashlib.sha256(clean).hexdigest(),
-        clean_extension=row.image.name.rsplit(".", 1)[-1],
-        width=row.width,
-        height=row.height,
-    )
+    return read_files(row)
 
 
 def discard(rows) -> int:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from .outbox import (
     lease,
     mark_failed,
     mark_sent_many,
+    queue_due_rows,
     release_claims,
     send_safely,
 )
@@ -150,30 +150,8 @@ def _enqueue(delivery_id: int) -> None:
 
 
 def queue_due(limit: int = 500) -> int:
-    """The sweep: queue a task for every due row not already waiting on the broker.
-
-    A row counts as waiting if it was queued less than OUTBOX_REQUEUE_SECONDS ago; after that
-    its message is presumed lost (Redis restarted, worker killed holding it) and it is queued
-    again. A message that was merely slow is harmless: the attempt's claim lets one through.
-    """
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            due_deliveries(now)
-            .filter(models.Q(queued_at__isnull=True) | models.Q(queued_at__lte=stale))
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        Delivery.objects.filter(pk__in=ids).update(queued_at=now)
-    for index, delivery_id in enumerate(ids):
-        try:
-            deliver.delay(delivery_id)
-        except Exception:  # noqa: BLE001 — broker down: leave the rest for the next sweep
-            log.warning("Broker unavailable; %d deliveries left for the next sweep.", len(ids))
-            Delivery.objects.filter(pk__in=ids[index:]).update(queued_at=None)
-            return index
-    return len(ids)
+    """The sweep: queue a task for every due delivery not already waiting on the broker."""
+    return queue_due_rows(Delivery, due_deliveries(timezone.now()), deliver, limit)
 
 
 def drain_due(limit: int = 500) -> int:

@@ -84,6 +84,36 @@ def due_delivery_ids(limit: int = 500) -> list[int]:
     )
 
 
+def queue_due_rows(model: type[Row], due: models.QuerySet, task, limit: int = 500) -> int:
+    """The sweep for one kind of row: queue ``task`` for every due row of ``due`` not already
+    waiting on the broker; returns how many were queued.
+
+    A row counts as waiting if it was queued less than OUTBOX_REQUEUE_SECONDS ago; after that
+    its message is presumed lost (Redis restarted, worker killed holding it) and it is queued
+    again. A message that was merely slow is harmless: the attempt's claim lets one through."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            due.filter(models.Q(queued_at__isnull=True) | models.Q(queued_at__lte=stale))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        model.objects.filter(pk__in=ids).update(queued_at=now)
+    for index, row_id in enumerate(ids):
+        try:
+            task.delay(row_id)
+        except Exception:  # noqa: BLE001 — broker down: leave the rest for the next sweep
+            log.warning(
+                "Broker unavailable; %d %s rows left for the next sweep.",
+                len(ids) - index,
+                model.__name__,
+            )
+            model.objects.filter(pk__in=ids[index:]).update(queued_at=None)
+            return index
+    return len(ids)
+
+
 # --- One attempt ----------------------------------------------------------------------------
 
 
