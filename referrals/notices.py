@@ -36,13 +36,13 @@ def partner_language(referral: Referral) -> str:
 
 def _token(salt: str, referral: Referral) -> str:
     # The partner id is signed too: a link is for this partner's referral only.
-    return signing.TimestampSigner(salt=salt).sign(f"{referral.pk}.{referral.partner_id}")
+    return signing.TimestampSigner(salt=salt).sign(f"{referral.pk}-{referral.partner_id}")
 
 
 def read_token(salt: str, token: str, max_days: int) -> tuple[int, int]:
     """(referral id, partner id); raise signing.BadSignature (SignatureExpired when too old)."""
     value = signing.TimestampSigner(salt=salt).unsign(token, max_age=timedelta(days=max_days))
-    referral_id, _dot, partner_id = value.partition(".")
+    referral_id, _dash, partner_id = value.partition("-")
     if not referral_id.isdigit() or not partner_id.isdigit():
         raise signing.BadSignature("malformed")
     return int(referral_id), int(partner_id)

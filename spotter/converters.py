@@ -54,10 +54,10 @@ def parse_id(value) -> int | None:
 
 
 class TokenConverter:
-    """A signed token from ``django.core.signing``: URL-safe base64 parts (and dotted ids)
-    joined by colons."""
+    """A signed token from ``django.core.signing``: URL-safe base64 parts joined by colons (no
+    dot, so ``..`` never matches)."""
 
-    regex = "[A-Za-z0-9_.:-]{1,200}"
+    regex = "[A-Za-z0-9_:-]{1,200}"
 
     def to_python(self, value: str) -> str:
         return value

@@ -59,7 +59,7 @@ def cached_list(view, request, *args, **kwargs) -> Response:
     parts = [
         type(view).__name__,
         request.user.pk,
-        request.build_absolute_uri("/"),  # the links in the page are absolute
+        f"{request.scheme}://{request.get_host()}",  # the links in the page are absolute
         sorted(request.query_params.lists()),
     ]
     data = cached_fragment("api-list", list_scopes(request.user), parts, build)

@@ -77,11 +77,11 @@ def test_tampered_or_foreign_links_are_404(client, referral):
     assert client.get(f"/r/outcome/{token[:-2]}xx/").status_code == 404
     # A valid signature over another partner's referral id pair.
     other = make_partner(name="Other", worldwide=True)
-    forged = signing.TimestampSigner(salt=OUTCOME_SALT).sign(f"{referral.pk}.{other.pk}")
+    forged = signing.TimestampSigner(salt=OUTCOME_SALT).sign(f"{referral.pk}-{other.pk}")
     assert client.get(f"/r/outcome/{forged}/").status_code == 404
     # The package link's token does not open the outcome form (another salt).
     package = signing.TimestampSigner(salt="referrals.package-link").sign(
-        f"{referral.pk}.{referral.partner_id}"
+        f"{referral.pk}-{referral.partner_id}"
     )
     assert client.get(f"/r/outcome/{package}/").status_code == 404
 
