@@ -74,6 +74,32 @@ INDEXES = [
 # --- In-process part (Django set up against the bench database) ------------------------------
 
 
+def bench_users():
+    """(expert, volunteer, staff, admin) the read benchmarks drive (this one and render_cpu.py):
+    the first expert, the volunteer with the median number of reports, the biggest member
+    company's staff, a bench admin."""
+    from reports.models import MemberCompany, Report
+    from spotter.models import Role, User
+
+    expert = User.objects.filter(role=Role.EXPERT).order_by("pk").first()
+    volunteers = sorted(
+        User.objects.filter(role=Role.VOLUNTEER, reports__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    volunteer = User.objects.get(pk=volunteers[len(volunteers) // 2])
+    counts = {
+        c.pk: Report.objects.filter(company=c).count()
+        for c in MemberCompany.objects.filter(staff__role=Role.COMPANY_STAFF).distinct()
+    }
+    company = MemberCompany.objects.get(pk=max(counts, key=counts.get))
+    staff = User.objects.filter(role=Role.COMPANY_STAFF, company=company).first()
+    admin, _ = User.objects.get_or_create(
+        email="admin@bench.invalid", defaults={"role": Role.ADMIN, "password": "!"}
+    )
+    return expert, volunteer, staff, admin
+
+
 def prepare(out: Path) -> None:
     """Log in one user per role, capture each page's SQL and EXPLAIN it; JSON to ``out``."""
     import django
@@ -93,26 +119,9 @@ def prepare(out: Path) -> None:
 
     from api.models import ApiToken
     from api.tokens import hash_token
-    from reports.models import MemberCompany, Report
-    from spotter.models import Role, User
+    from reports.models import Report
 
-    expert = User.objects.filter(role=Role.EXPERT).order_by("pk").first()
-    # The volunteer with the median number of reports; the biggest member company's staff.
-    volunteers = list(
-        User.objects.filter(role=Role.VOLUNTEER, reports__isnull=False)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    volunteer = User.objects.get(pk=sorted(volunteers)[len(volunteers) // 2])
-    counts = {
-        c.pk: Report.objects.filter(company=c).count()
-        for c in MemberCompany.objects.filter(staff__role=Role.COMPANY_STAFF).distinct()
-    }
-    company = MemberCompany.objects.get(pk=max(counts, key=counts.get))
-    staff = User.objects.filter(role=Role.COMPANY_STAFF, company=company).first()
-    admin, _ = User.objects.get_or_create(
-        email="admin@bench.invalid", defaults={"role": Role.ADMIN, "password": "!"}
-    )
+    expert, volunteer, staff, admin = bench_users()
     tokens = {}
     for who, user, prefix in (("expert", expert, "pe000000"), ("company", staff, "pc000000")):
         raw = f"cs_{prefix}_bench-pages-{who}-0123456789abcdef"
@@ -170,7 +179,7 @@ def prepare(out: Path) -> None:
                 "indexes": indexes,
                 "headers": headers,
                 "reports": Report.objects.count(),
-                "company_reports": counts[company.pk],
+                "company_reports": Report.objects.filter(company_id=staff.company_id).count(),
                 "volunteer_reports": volunteer.reports.count(),
                 "explained": explained,
             }

@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages_bench import bench_users  # noqa: E402 (the same users as the page benchmark)
 
 PAGES = [
     ("trivial", "/bench/trivial/", "admin"),
@@ -70,25 +73,8 @@ def clients() -> dict:
 
     from api.models import ApiToken
     from api.tokens import hash_token
-    from reports.models import MemberCompany, Report
-    from spotter.models import Role, User
 
-    expert = User.objects.filter(role=Role.EXPERT).order_by("pk").first()
-    volunteers = sorted(
-        User.objects.filter(role=Role.VOLUNTEER, reports__isnull=False)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    volunteer = User.objects.get(pk=volunteers[len(volunteers) // 2])
-    counts = {
-        c.pk: Report.objects.filter(company=c).count()
-        for c in MemberCompany.objects.filter(staff__role=Role.COMPANY_STAFF).distinct()
-    }
-    company = MemberCompany.objects.get(pk=max(counts, key=counts.get))
-    staff = User.objects.filter(role=Role.COMPANY_STAFF, company=company).first()
-    admin, _ = User.objects.get_or_create(
-        email="admin@bench.invalid", defaults={"role": Role.ADMIN, "password": "!"}
-    )
+    expert, volunteer, staff, admin = bench_users()
     out = {}
     for who, user in {"expert": expert, "company": staff, "volunteer": volunteer}.items():
         out[who] = Client()

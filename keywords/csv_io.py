@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from reports.models import ProductType, SpeciesGroup
 from spotter.errors import InvalidInput, NotAllowed
 from spotter.models import User
+from spotter.uploads import read_utf8
 
 from . import services
 from .models import LibraryRelease, Term, TermKind, TermStatus
@@ -103,15 +104,7 @@ class ImportResult:
 
 
 def decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 1_000_000},
-            field="file",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(_("The file is not UTF-8 text."), field="file") from exc
+    return read_utf8(data, MAX_BYTES)
 
 
 def _slugs(value: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from spotter.errors import InvalidInput
+from spotter.uploads import read_utf8
 
 from .catalogue import CitesAppendix, Species, SpeciesGroup
 from .cites import latest_listings
@@ -192,15 +193,7 @@ class CataloguePlan:
 
 
 def decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 1_000_000},
-            field="file",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(_("The file is not UTF-8 text."), field="file") from exc
+    return read_utf8(data, MAX_BYTES)
 
 
 def check_label(label: str) -> str:
