@@ -366,6 +366,11 @@ def main() -> None:
     parser.add_argument("--reuse-db", action="store_true", help="keep databases that exist")
     parser.add_argument("--label", default="")
     parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed (or migrate, with --reuse-db) the databases of --sizes and stop",
+    )
+    parser.add_argument(
         "--code-dir",
         type=Path,
         default=ROOT,
@@ -379,6 +384,12 @@ def main() -> None:
         text=True,
     ).stdout.strip()
     label = args.label or commit
+    if args.seed_only:
+        for size in args.sizes.split(","):
+            args.db_url = f"{args.db_base}/{args.db_prefix}_{size}"
+            args.media = Path(f"/tmp/{args.db_prefix}_{size}-media")
+            seed(args, int(size), server_env(args))
+        return
     runs = [bench_size(args, int(size)) for size in args.sizes.split(",")]
     rows = summarise(runs)
     print(
