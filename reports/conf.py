@@ -9,3 +9,9 @@ from django.conf import settings
 PAGE_FRAGMENT_SECONDS = getattr(
     settings, "PAGE_FRAGMENT_SECONDS", int(os.environ.get("PAGE_FRAGMENT_SECONDS") or 60)
 )
+
+# Rows of one company and channel sent by one claim (reports/forwarding/delivery.py): one claiming
+# transaction, kept-alive connections and one success record per batch.
+OUTBOX_BATCH_SIZE = getattr(
+    settings, "OUTBOX_BATCH_SIZE", int(os.environ.get("OUTBOX_BATCH_SIZE") or 100)
+)

@@ -390,7 +390,16 @@ class Delivery(OutboxEntry):
                 fields=["report", "company", "channel"], name="one_delivery_per_channel"
             )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # A company's wake-up claims its due rows of one channel, longest-due first
+            # (forwarding/delivery.py: drain_company); only pending rows are ever claimed.
+            models.Index(
+                fields=["company", "channel", "next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="delivery_company_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report.reference} → {self.company} ({self.channel})"

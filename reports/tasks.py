@@ -5,9 +5,9 @@ Long retry schedules live in the database (``Delivery.next_attempt_at``) and are
 Embedded mode (no Redis) runs ``.delay()`` in-process: the first attempt happens after commit and
 a failure is only rescheduled in the database, for ``manage.py run_outbox --loop`` to retry.
 
-The two tasks the outbox itself queues, ``deliver`` and ``send_digest``, are defined beside the
-code that queues them (reports/forwarding/delivery.py, digest.py) under their ``reports.tasks.*``
-names and re-exported here, so this module stays above the package it wraps.
+The tasks the outbox itself queues, ``deliver``, ``deliver_company`` and ``send_digest``, are
+defined beside the code that queues them (reports/forwarding/delivery.py, digest.py) under their
+``reports.tasks.*`` names and re-exported here, so this module stays above the package it wraps.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from spotter.siteurl import absolute_url
 from . import forwarding, headline, staging
 from .cites import refresh_current_appendices
 from .forwarding import alerts
-from .forwarding.delivery import deliver
+from .forwarding.delivery import deliver, deliver_company
 from .forwarding.digest import run_due_digests, send_digest
 from .forwarding.sla import escalate_overdue
 from .models import Report
@@ -39,6 +39,7 @@ __all__ = [
     "check_operations",
     "check_slas",
     "deliver",
+    "deliver_company",
     "heartbeat",
     "notify_volunteer",
     "purge_rejected_originals",

@@ -147,7 +147,7 @@ def claim_attempt(
 
 def claim_batch(
     model: type[Row],
-    pk: int,
+    pk: int | None,
     *,
     limit: int,
     same: tuple[str, ...] = (),
@@ -157,7 +157,9 @@ def claim_batch(
     """Reserve row ``pk`` (as :func:`claim_attempt`) and up to ``limit - 1`` other due rows with
     the same values of the ``same`` fields, in one transaction; rows another worker holds are
     skipped, not waited for. Nothing is claimed when ``pk`` itself is not due: the batch rides on
-    a row's own task, so a task for a row already handled costs one indexed read.
+    a row's own task, so a task for a row already handled costs one indexed read. With ``pk``
+    None, up to ``limit`` due rows matching ``match`` are claimed, the longest-due first (a
+    company's wake-up task: delivery.deliver_company).
 
     On PostgreSQL the claim commits without waiting for the WAL flush: a claim lost in a database
     crash only leaves its rows due, which the at-least-once design already covers (the same keys
@@ -172,22 +174,27 @@ def claim_batch(
             .select_related(*related)
             .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, **match)
         )
-        first = due.filter(pk=pk).first()
-        if first is None:
+        if pk is None:
+            rows = list(due.order_by("next_attempt_at")[:limit])
+        else:
+            first = due.filter(pk=pk).first()
+            if first is None:
+                return []
+            rows = [first]
+            if limit > 1:
+                alike = {field: getattr(first, field) for field in same}
+                rows += list(
+                    due.filter(**alike).exclude(pk=pk).order_by("next_attempt_at")[: limit - 1]
+                )
+        if not rows:
             return []
-        rows = [first]
-        if limit > 1:
-            alike = {field: getattr(first, field) for field in same}
-            rows += list(
-                due.filter(**alike).exclude(pk=pk).order_by("next_attempt_at")[: limit - 1]
-            )
         until = now + lease()
         changes = {
             "attempts": models.F("attempts") + 1,
             "last_attempt_at": now,
             "next_attempt_at": until,
         }
-        if hasattr(first, "queued_at"):
+        if hasattr(rows[0], "queued_at"):
             changes["queued_at"] = None
         model.objects.filter(pk__in=[row.pk for row in rows]).update(**changes)
         for row in rows:

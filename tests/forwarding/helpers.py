@@ -67,6 +67,7 @@ class Received:
     body: bytes
     status: int = 0
     slept: float = 0.0
+    peer: tuple = ()  # the client's (address, port): one per connection
 
     @property
     def webhook_id(self) -> str:
@@ -81,6 +82,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     sleep: float = 0.0
+    close: bool = False  # close the connection after answering, without saying so
 
 
 class Receiver:
@@ -104,6 +106,7 @@ class Receiver:
                     path=self.path,
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length),
+                    peer=tuple(self.client_address),
                 )
                 respond = receiver.respond
                 reply = respond(item) if callable(respond) else respond
@@ -119,6 +122,8 @@ class Receiver:
                         self.send_header(name, value)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                    if reply.close:
+                        self.close_connection = True
                 except OSError:
                     pass  # the client gave up (timeout): that is the point of sleeping
                 finally:

@@ -171,6 +171,7 @@ def test_task_names_are_unchanged():
     """Beat, workers and queued messages know the tasks by name: reports.tasks.*"""
     names = {
         "reports.tasks.deliver",
+        "reports.tasks.deliver_company",
         "reports.tasks.send_digest",
         "reports.tasks.sweep_outbox",
         "reports.tasks.check_slas",

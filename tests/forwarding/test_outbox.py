@@ -169,7 +169,7 @@ def test_enqueue_failure_after_commit_does_not_fail_the_request(
     def down(_):
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(tasks.deliver, "delay", down)
+    monkeypatch.setattr(tasks.deliver_company, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
         report = confirmed()
     delivery = delivery_of(report, Channel.WEBHOOK)
