@@ -10,7 +10,7 @@ held-out quarter:
 
 - **model**: ``verification.classifier`` exactly as production trains it (TF-IDF char_wb
   2–5-grams + logistic regression calibrated with CalibratedClassifierCV), documents built by
-  ``classifier.document`` with the keyword matches included, as for real reports;
+  ``listings.document`` with the keyword matches included, as for real reports;
 - **keywords only**: the keyword matcher (``keywords.matcher``, Aho–Corasick over the starter
   library normalised by ``keywords.normalize``): any approved term found → positive;
 - **majority class**: always the more frequent training label.
@@ -47,7 +47,7 @@ from bench.listing_generator import generate  # noqa: E402
 from keywords.loader import STARTER_FILE  # noqa: E402
 from keywords.matcher import build, scan  # noqa: E402
 from keywords.normalize import normalize  # noqa: E402
-from verification import classifier  # noqa: E402
+from verification import classifier, listings  # noqa: E402
 
 
 def keyword_machine():
@@ -81,7 +81,7 @@ def main() -> None:
 
     keywords = [matched(e) for e in examples]
     documents = [
-        classifier.document(classifier.Listing(e.title, e.text, kw, e.platform, e.species_group))
+        listings.document(listings.Listing(e.title, e.text, kw, e.platform, e.species_group))
         for e, kw in zip(examples, keywords, strict=True)
     ]
     labels = [e.label for e in examples]

@@ -15,6 +15,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotter.settings")
 app = Celery("spotter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules that only workers load: verification's retraining imports scikit-learn (~100 MB),
+# which the web processes (they import ``tasks`` through the apps' wiring) must not.
+app.autodiscover_tasks(related_name="training_tasks")
 
 
 @setup_logging.connect

@@ -1,8 +1,9 @@
 """The listing-text classifier: TF-IDF character n-grams + calibrated logistic regression.
 
-A pure module (no database): ``document`` turns a listing into the one text the model reads,
-``build_pipeline`` makes the untrained pipeline, ``fit`` trains and measures it on a held-out
-split, ``explain`` names the character n-grams that pushed one listing's probability up. Both
+A pure module (no database): ``build_pipeline`` makes the untrained pipeline, ``fit`` trains
+and measures it on a held-out split, ``explain`` names the character n-grams that pushed one
+listing's probability up. The text it reads is ``listings.document`` (kept there, free of
+scikit-learn, for the web path). Both
 ``training`` (the programme's decided reports) and ``bench/model_bench.py`` (a synthetic set)
 use it, so the benchmark measures exactly what production runs.
 """
@@ -24,25 +25,6 @@ THRESHOLD = 0.5  # precision and recall are read at this probability
 CALIBRATION_BINS = 10
 TEST_SHARE = 0.25
 SEED = 16
-
-
-@dataclass(frozen=True)
-class Listing:
-    title: str
-    text: str = ""
-    keywords: tuple[str, ...] = ()  # matched keyword-library terms
-    platform: str = ""  # the registrable domain
-    species_group: str = ""  # slug
-
-
-def document(listing: Listing) -> str:
-    """The one string the model reads. Platform and species group are tokens of their own so
-    their character n-grams cannot be mistaken for listing words."""
-    parts = [listing.title, listing.text[:2000]]
-    if listing.keywords:
-        parts.append(" ".join(f"kw:{k}" for k in listing.keywords))
-    parts.append(f"site:{listing.platform or '-'} grp:{listing.species_group or '-'}")
-    return "\n".join(parts).lower()
 
 
 def vectorizer() -> TfidfVectorizer:

@@ -24,7 +24,8 @@ from quality.selectors import volunteer_accuracy
 from reports.models import Report, ReportStatus
 from sellers.models import ReportIdentifier
 
-from . import training
+from . import model_runtime
+from .listings import keywords_of, listings_of
 from .models import ReportRisk
 
 WAITING = (ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW)
@@ -105,12 +106,12 @@ def refresh_reports(report_ids) -> int:
     ReportRisk.objects.filter(pk__in=set(report_ids) - set(waiting_ids)).delete()
     if not reports:
         return 0
-    keywords = training.keywords_of(waiting_ids)
+    keywords = keywords_of(waiting_ids)
     sellers = _shared_sellers(waiting_ids)
-    model = training.active_model()
+    model = model_runtime.active_model()
     probabilities: dict[int, float] = {}
     if model is not None:  # one predict_proba call for the batch
-        listings = training.listings_of(Report.objects.filter(pk__in=waiting_ids))
+        listings = listings_of(Report.objects.filter(pk__in=waiting_ids))
         probabilities = dict(
             zip(listings, model.probabilities(list(listings.values())), strict=True)
         )

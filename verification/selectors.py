@@ -1,4 +1,7 @@
-"""Reads: the model's view of one report (review panel) and the model page's figures."""
+"""Reads: the model's view of one report (review panel) and the model page's figures.
+
+Imported by the web path (wiring, views): no scikit-learn at import time; a prediction goes
+through ``model_runtime.active_model``, which loads it only while a version is active."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from reports.models import Report
 
-from . import suggesters, training
+from . import listings, model_runtime
+from .conf import suggest_threshold
 from .models import ModelVersion, ReportRisk, RunStatus
 from .risk import LABELS, WEIGHTS
 
@@ -27,7 +31,7 @@ def prediction_for(report: Report) -> Prediction | None:
     """Computed on demand for the one report (one prediction, well under 5 ms); the stored
     risk row is read as is. None when there is neither a model nor a stored score."""
     risk = ReportRisk.objects.filter(report=report).first()
-    model = training.active_model()
+    model = model_runtime.active_model()
     if model is None and risk is None:
         return None
     prediction = Prediction(probability=None, version=None, risk=risk)
@@ -36,7 +40,7 @@ def prediction_for(report: Report) -> Prediction | None:
             (LABELS[name], risk.components.get(name), weight) for name, weight in WEIGHTS.items()
         ]
     if model is not None:
-        listing = training.listings_of(Report.objects.filter(pk=report.pk))[report.pk]
+        listing = listings.listings_of(Report.objects.filter(pk=report.pk))[report.pk]
         prediction.probability = model.probability(listing)
         prediction.version = model.version
         prediction.drivers = model.explain(listing)
@@ -48,12 +52,12 @@ def suggest_for_text(title: str, text: str) -> dict:
     None}``: the active version's best label for each, only when its probability reaches
     ``VERIFICATION_SUGGEST_THRESHOLD``; all None while the model is off. One query (which
     version is active) and two vectorised predictions."""
-    result: dict = dict.fromkeys(suggesters.TARGETS)
-    model = training.active_model()
+    result: dict = dict.fromkeys(listings.SUGGEST_TARGETS)
+    model = model_runtime.active_model()
     if model is None:
         return result
-    document = suggesters.document(title, text)
-    minimum = suggesters.threshold()
+    document = listings.suggestion_document(title, text)
+    minimum = suggest_threshold()
     for target, suggester in model.suggesters.items():
         result[target] = suggester.best(document, minimum)
     return result
@@ -72,7 +76,7 @@ HISTORY_ROWS = 50
 
 
 def model_status() -> ModelStatus:
-    confirmed, rejected = training.decided_counts()
+    confirmed, rejected = listings.decided_counts()
     history = list(ModelVersion.objects.defer("pipeline")[:HISTORY_ROWS])
     active = next((run for run in history if run.status == RunStatus.ACTIVE), None)
     if active is None:
@@ -83,6 +87,6 @@ def model_status() -> ModelStatus:
         off_reason = (
             latest.reason
             if latest is not None and latest.status == RunStatus.REFUSED
-            else training.refusal_reason(confirmed, rejected)
+            else listings.refusal_reason(confirmed, rejected)
         ) or _("No model has been trained yet; the daily training will turn it on.")
     return ModelStatus(active, off_reason, confirmed, rejected, history)

@@ -11,7 +11,9 @@ A label with fewer than ``VERIFICATION_MIN_PER_CLASS`` confirmed examples is nev
 its reports train one "other" class instead, so the model can say "none of those" rather than
 forcing a listing into a common class. With fewer than two labels that reach the minimum, that
 classifier is not trained (its reason is kept in the version's metrics). Suggestions below
-``VERIFICATION_SUGGEST_THRESHOLD`` (0.6) are not shown. Nothing here changes any row.
+``VERIFICATION_SUGGEST_THRESHOLD`` (0.6, ``conf.suggest_threshold``) are not shown. Nothing
+here changes any row. The targets and the text read are in ``listings`` (no scikit-learn), for
+the web path's ``selectors.suggest_for_text``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.db.models import F
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -28,18 +29,10 @@ from sklearn.pipeline import Pipeline
 from reports.models import Report, Verdict
 
 from . import classifier
+from .listings import SUGGEST_TARGETS as TARGETS
+from .listings import suggestion_document as document
 
-TARGETS = ("species_group", "product_type")
 OTHER = ""  # the class of every label too rare to suggest; never suggested itself
-DEFAULT_THRESHOLD = 0.6
-
-
-def threshold() -> float:
-    return getattr(settings, "VERIFICATION_SUGGEST_THRESHOLD", DEFAULT_THRESHOLD)
-
-
-def document(title: str, text: str) -> str:
-    return classifier.document(classifier.Listing(title=title or "", text=text or ""))
 
 
 def build_pipeline() -> Pipeline:

@@ -1,8 +1,10 @@
-"""Celery tasks of the verification app: thin shells. None of them changes a report."""
+"""Celery tasks of the verification app that refresh risk scores: thin shells. None of them
+changes a report. ``wiring`` (so every web process) imports this module, so it stays free of
+scikit-learn at import time; the daily retraining, which needs it, is ``training_tasks``."""
 
 from celery import shared_task
 
-from . import risk, training
+from . import risk
 
 
 @shared_task(ignore_result=True)
@@ -15,15 +17,6 @@ def refresh_report_risk(report_id: int) -> int:
 def refresh_waiting_risk() -> int:
     """Beat: every waiting report (the age input grows while it waits)."""
     return risk.refresh_waiting()
-
-
-@shared_task(ignore_result=True)
-def retrain_model() -> int:
-    """Beat, daily: a new version on every decided report (or a recorded refusal), then the
-    waiting reports' scores with it."""
-    version = training.train()
-    risk.refresh_waiting()
-    return version.version
 
 
 @shared_task(ignore_result=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from reports.models import Report
 from spotter.models import AuditEvent
 from tests import factories
-from verification import classifier, risk, tasks, training
+from verification import classifier, listings, model_runtime, risk, tasks, training, training_tasks
 from verification.models import ModelVersion, ReportRisk, RunStatus
 
 from .helpers import make_decided
@@ -30,7 +30,7 @@ def test_too_few_decided_reports_keeps_the_model_off_and_says_why(settings, clie
     run = training.train()
     assert run.status == RunStatus.REFUSED and run.pipeline is None
     assert "40" in run.reason and "200" in run.reason
-    assert training.active_model() is None
+    assert model_runtime.active_model() is None
     event = AuditEvent.objects.get(action=training.REFUSED_EVENT)
     assert event.object_id == str(run.pk) and event.reason == run.reason
     page = client_for(admin_user).get(reverse("verification:model")).content.decode()
@@ -53,7 +53,7 @@ def test_training_stores_a_versioned_model_with_held_out_metrics(small_minimums)
     assert {"precision", "recall", "brier", "calibration"} <= set(metrics)
     assert 0 <= metrics["brier"] <= 1 and len(metrics["calibration"]) == classifier.CALIBRATION_BINS
     assert sum(row["n"] for row in metrics["calibration"]) == 20
-    assert training.active_model().version == 1
+    assert model_runtime.active_model().version == 1
     event = AuditEvent.objects.get(action=training.TRAINED_EVENT)
     assert event.data["precision"] == metrics["precision"]
 
@@ -62,13 +62,13 @@ def test_training_stores_a_versioned_model_with_held_out_metrics(small_minimums)
     first.refresh_from_db()
     assert first.status == RunStatus.RETIRED and first.pipeline is None
     assert ModelVersion.objects.filter(status=RunStatus.ACTIVE).count() == 1
-    assert training.active_model().version == 2
+    assert model_runtime.active_model().version == 2
 
 
 def test_fast_probabilities_equal_scikit_learns(small_minimums):
     make_decided(40, 40)
     training.train()
-    model = training.active_model()
+    model = model_runtime.active_model()
     texts = ["ivory bangle genuine", "resin replica comb", "象牙手镯", ""]
     expected = model.pipeline.predict_proba(texts)[:, 1]
     got = classifier.probabilities(model.pipeline, texts, model.folds)
@@ -88,12 +88,12 @@ def test_review_panel_shows_probability_and_the_ngrams_behind_it(
     html = client_for(expert).get(reverse("reports:review", args=[report.reference])).content
     html = html.decode()
     assert 'id="model-probability"' in html and 'id="risk-score"' in html
-    drivers = training.active_model().explain(
-        training.listings_of(Report.objects.filter(pk=report.pk))[report.pk]
+    drivers = model_runtime.active_model().explain(
+        listings.listings_of(Report.objects.filter(pk=report.pk))[report.pk]
     )
     assert drivers and all(weight > 0 for _ngram, weight in drivers)
-    document = classifier.document(
-        training.listings_of(Report.objects.filter(pk=report.pk))[report.pk]
+    document = listings.document(
+        listings.listings_of(Report.objects.filter(pk=report.pk))[report.pk]
     )
     assert all(ngram.strip() in document for ngram, _weight in drivers)
     assert "model-drivers" in html
@@ -119,7 +119,7 @@ def test_no_model_path_changes_any_report(
     make_decided(40, 40)
     waiting = [factories.make_report(volunteer) for _ in range(3)]
     before = _snapshot()
-    tasks.retrain_model()
+    training_tasks.retrain_model()
     tasks.refresh_waiting_risk()
     tasks.refresh_report_risk(waiting[0].pk)
     client_for(expert).get(reverse("reports:review", args=[waiting[0].reference]))

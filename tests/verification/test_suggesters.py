@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from reports.models import ProductType, Report, SpeciesGroup
 from spotter.models import AuditEvent
-from verification import suggesters, training
+from verification import model_runtime, suggesters, training
 from verification.models import ModelVersion, RunStatus
 from verification.selectors import suggest_for_text
 
@@ -41,7 +41,7 @@ def test_training_stores_both_suggesters_in_the_versions_one_bundle(trained):
     assert summary["species_group"]["classes"] == ["elephants", "marine-turtles", "pangolins"]
     assert summary["product_type"]["classes"] == ["ivory-carving", "scales", "tortoiseshell"]
     assert summary["species_group"]["n"] == 45  # confirmed reports only
-    model = training.active_model()
+    model = model_runtime.active_model()
     assert set(model.suggesters) == {"species_group", "product_type"}
     texts = ["象牙手镯", "pangolin scales", "玳瑁 bracelet", ""]
     for suggester in model.suggesters.values():
@@ -73,7 +73,7 @@ def test_too_few_per_label_trains_no_suggester_but_the_model(small_minimums):
     assert run.status == RunStatus.ACTIVE
     for target in suggesters.TARGETS:
         assert "reason" in run.metrics["suggesters"][target]
-    assert training.active_model().suggesters == {}
+    assert model_runtime.active_model().suggesters == {}
     assert suggest_for_text("象牙手镯", "") == NOTHING
 
 
@@ -83,7 +83,7 @@ def test_rare_labels_are_never_suggested(small_minimums):
     run = training.train()
     summary = run.metrics["suggesters"]["species_group"]
     assert summary["classes"] == ["elephants", "pangolins"] and summary["other"] == 4
-    model = training.active_model()
+    model = model_runtime.active_model()
     assert "marine-turtles" not in model.suggesters["species_group"].classes
     found = suggest_for_text("玳瑁手镯 真玳瑁", "")["species_group"]
     assert found is None or found[0] != "marine-turtles"
@@ -93,7 +93,7 @@ def test_binary_suggester_matches_scikit_learn(small_minimums):
     make_confirmed_by_group({"elephants": 15, "pangolins": 15})
     make_decided(0, 20)
     training.train()
-    suggester = training.active_model().suggesters["species_group"]
+    suggester = model_runtime.active_model().suggesters["species_group"]
     assert len(suggester.classes) == 2
     texts = ["象牙手镯", "pangolin scales", ""]
     expected = suggester.pipeline.predict_proba(texts)
