@@ -119,3 +119,26 @@ def test_malformed_json_is_a_400(api_for, staff, forwarded):
         f"{FEED}{forwarded.reference}/outcome/", "{not json", content_type="application/json"
     )
     assert response.status_code == 400 and fields(response) == {None: ["parse_error"]}
+
+
+def test_feed_runs_the_same_queries_for_two_reports_as_for_six(
+    api_for, staff, volunteer, expert, company
+):
+    """Each report is explained with its species' CITES listing on the listing date: read for
+    the whole page at once, not once per report (found at 1M reports, docs/benchmarks.md)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_for(staff)
+    counts = []
+    for n in (1, 2, 3):  # the first request also does its one-off work (token, session)
+        for _ in range(n):
+            factories.make_confirmed_report(volunteer=volunteer, expert=expert)
+        cache.clear()  # a cold list cache: the page is serialized, not served from the cache
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(FEED).json()
+        counts.append(len(ctx.captured_queries))
+        assert all("CITES" in r["explanation"] for r in body["results"])
+    assert len(body["results"]) == 6
+    assert counts[1] == counts[2], counts
