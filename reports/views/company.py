@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from spotter.decorators import role_required
 from spotter.errors import SpotterError
 from spotter.models import Role
+from spotter.paginator import CappedPaginator
 
 from .. import selectors, services
 from ..actions import allowed_actions
@@ -57,7 +57,7 @@ def portal(request):
     }
 
     def render_table() -> dict:
-        page = Paginator(
+        page = CappedPaginator(
             selectors.company_reports(
                 request.user.company_id,
                 assignee_id=request.user.pk if mine else None,

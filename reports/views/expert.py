@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from spotter.decorators import role_required
 from spotter.errors import SpotterError
 from spotter.models import Role
+from spotter.paginator import CappedPaginator
 
 from .. import selectors, services
 from ..actions import MERGE, allowed_actions
@@ -43,7 +43,7 @@ def queue(request):
 
     def render_table() -> str:
         reports = selectors.expert_queue(expert=request.user, **filters)
-        page = Paginator(reports, 30).get_page(request.GET.get("page"))
+        page = CappedPaginator(reports, 30).get_page(request.GET.get("page"))
         label_rows(page)
         context = {
             "page": page,

@@ -6,7 +6,6 @@ to HEADLINE_REFRESH_SECONDS old; this list is counted now).
 """
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from spotter.decorators import role_required
 from spotter.errors import InvalidInput
 from spotter.models import Role
+from spotter.paginator import CappedPaginator
 
 from ..figures import all_figures, get_figure
 from ..models import Report
@@ -53,7 +53,7 @@ def report_list(request):
             )
     if reports is None:
         return render(request, "reports/report_list.html", {"form": form}, status=400)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/report_list.html",
