@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -63,7 +63,20 @@ def visible_reports(user: User, qs: QuerySet[Report] | None = None) -> QuerySet[
     qs = _scoped_by_role(user, qs if qs is not None else Report.objects.all())
     for hidden_report_ids in report_visibility_filters:
         hidden = hidden_report_ids(user)
-        if hidden is not None:
+        if hidden is None:
+            continue
+        if isinstance(hidden, QuerySet):
+            # NOT EXISTS, correlated on the report (and on the report it duplicates), rather
+            # than NOT IN: PostgreSQL can plan it as an anti-join that probes the hidden rows'
+            # index for each report a page reads, instead of hashing every hidden row first
+            # (the queue's page fetch: 27.9 ms at 1M reports with 18,000 pending second
+            # reviews; docs/benchmarks.md). A NULL duplicate_of matches nothing: kept.
+            (field,) = hidden.query.values_select
+            qs = qs.filter(
+                ~Exists(hidden.filter(**{field: OuterRef("pk")})),
+                ~Exists(hidden.filter(**{field: OuterRef("duplicate_of_id")})),
+            )
+        else:
             ids = _one_parameter(hidden, qs.db)
             qs = qs.exclude(Q(pk__in=ids) | Q(duplicate_of__in=ids))
     return qs
