@@ -132,9 +132,10 @@ def cached_fragment(name: str, scopes: Iterable[str], parts: Iterable, render: C
 
 def is_htmx_partial(request) -> bool:
     """An htmx request that swaps a fragment of the page (not a history restore, which needs
-    the whole page): the view may answer with the fragment alone."""
-    headers = request.headers
-    return headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in headers
+    the whole page): the view may answer with the fragment alone. ``request.htmx`` is
+    django-htmx's reading of the HX-* headers (its HtmxMiddleware)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
 
 
 def vary_on_htmx(response):
