@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 
-from reports import events
+from reports import events, fragments
 from reports.highlights import register_listing_highlighter
 from reports.panels import review_panels
 from reports.reference import reference_loaded
@@ -12,7 +13,7 @@ from reports.reference import reference_loaded
 from .highlight import highlight_listing
 from .loader import load_keywords
 from .matching import match_report
-from .models import ReportMatch
+from .models import ReportMatch, Term
 from .permissions import can_propose
 
 SCANNED = (events.SUBMITTED, events.RESUBMITTED)
@@ -42,8 +43,17 @@ def propose_panel(report, user) -> str:
     return render_to_string("keywords/propose_action.html", {"report": report, "user": user})
 
 
+def on_term_saved(sender, **kwargs) -> None:
+    """Cache invalidation only: pages that show the library (the programme dashboard's keyword
+    card) are cached under the ``keywords`` version (reports/fragments.py). Every change of a
+    term (proposal, approval, retirement, edit, merge, import) saves it."""
+    fragments.bump_now_and_on_commit(["keywords"])
+
+
 def connect() -> None:
     events.report_changed.connect(on_report_changed, dispatch_uid="keywords.match")
+    for signal in (post_save, post_delete):
+        signal.connect(on_term_saved, sender=Term, dispatch_uid="keywords.fragments")
     reference_loaded.connect(on_reference_loaded, dispatch_uid="keywords.load")
     for panel in (review_panel, propose_panel):
         if panel not in review_panels:

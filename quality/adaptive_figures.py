@@ -1,7 +1,8 @@
 """What adaptive second review spends and finds, per risk band, against the flat rule.
 
-Read live (one grouped query over ``SamplingDecision``), outside the dashboard's cached
-fragment, like the keyword card. For each band:
+One grouped query over ``SamplingDecision``, in the dashboard's cached content under the ``all``
+version: decisions are sampled inside the decision's transaction and second reviews complete
+through services that bump their report's versions (reports/fragments.py). For each band:
 
 - *spent*: decisions sampled (draw < p); *flat would spend*: decisions whose draw is below the
   flat share (the same draws, so this is exactly what the flat rule would have sampled);

@@ -1,8 +1,10 @@
 """The keyword library card of the programme dashboard: new approved terms per month and the
 terms found in the most confirmed reports. Three queries, whatever the size of the library.
 
-Read live (not from the report counters): the card sits outside the dashboard's cached fragment,
-so an approval shows on the next page load.
+Read from the tables (not from the report counters). The card is part of the dashboard's cached
+content, whose key holds the ``keywords`` version (bumped whenever a term is saved: keywords'
+receivers) and the ``all`` version (a submission matches terms, a decision sets the verdict), so
+an approval or a decision shows on the next page load (quality/views/dashboards.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from reports import events
+from rechecks.signals import takedown_flagged
+from reports import events, fragments
 
 from . import rollups
 from .services import assign_second_review
@@ -27,7 +28,14 @@ def refresh_counters(sender, **kwargs) -> None:
     rollups.refresh()
 
 
+def on_takedown_flagged(sender, **kwargs) -> None:
+    """Cache invalidation only: the programme dashboard counts rechecks' outcome discrepancies
+    (reports/fragments.py, scope ``flags``)."""
+    fragments.bump_now_and_on_commit(["flags"])
+
+
 def connect() -> None:
+    takedown_flagged.connect(on_takedown_flagged, dispatch_uid="quality.fragments")
     events.report_changed.connect(mark_counters_dirty, dispatch_uid="quality.counters")
     events.report_changed.connect(sample_second_review, dispatch_uid="quality.second_review")
     events.worker_tick.connect(refresh_counters, dispatch_uid="quality.refresh_counters")

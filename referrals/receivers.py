@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from reports import events, timeline
+from reports import events, fragments, timeline
 from reports.panels import overview_panels, review_panels
 from spotter.oncommit import delay_on_commit
 from training.demo import demo_loaded
@@ -65,13 +65,23 @@ def referrals_panel(report, user) -> str:
 
 
 def overview_panel(user) -> str:
+    """Kept in the cache (reports/fragments.py) until a transition (``all``: a confirmation, a
+    platform becoming a member) or a routing (``referrals``) changes the waiting reports, or the
+    sweep's snapshot of their number moves."""
     if not permissions.may_manage_referrals(user):
         return ""
-    oldest = list(unrouted.unrouted_reports()[:OVERVIEW_SHOWN])
-    count, capped = unrouted.unrouted_count(oldest, OVERVIEW_SHOWN)
-    return render_to_string(
-        "referrals/overview_panel.html", {"count": count, "capped": capped, "oldest": oldest}
-    )
+
+    def render() -> str:
+        oldest = list(unrouted.unrouted_reports()[:OVERVIEW_SHOWN])
+        count, capped = unrouted.unrouted_count(oldest, OVERVIEW_SHOWN)
+        return render_to_string(
+            "referrals/overview_panel.html", {"count": count, "capped": capped, "oldest": oldest}
+        )
+
+    snapshot = unrouted.snapshot()
+    if snapshot is None:  # a cold cache: counted once here, kept for the next request's key
+        return render()
+    return fragments.cached_fragment("referrals-unrouted", ["all", "referrals"], [snapshot], render)
 
 
 def on_demo_loaded(sender, *, accounts, **kwargs) -> None:

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports import fragments
 from reports import services as report_services
 from reports.forwarding.outbox import new_key
 from reports.models import MemberCompany, PlatformDomain, Report, ReportStatus, Verdict
@@ -130,6 +131,8 @@ def route_report(*, report_id: int, actor: User | None = None) -> list[Referral]
                 "checked_at": now,
             },
         )
+        # Cache invalidation: the overview's "waiting with no route" (reports/fragments.py).
+        fragments.bump_now_and_on_commit(["referrals"])
     return created
 
 

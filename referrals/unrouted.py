@@ -39,6 +39,11 @@ def refresh_count() -> int:
     return count
 
 
+def snapshot() -> tuple | None:
+    """The last (number, when) the sweep counted, or None on a cold cache."""
+    return cache.get(CACHE_KEY)
+
+
 def unrouted_count(oldest: list[Report] | None = None, shown: int = 0) -> tuple[int, bool]:
     """(number, capped) from the last snapshot. On a cold cache, ``oldest`` (the page's own
     list of the first ``shown`` waiting reports, already read) is the exact number when it is

@@ -14,7 +14,23 @@ Versions, one cache key per scope, bumped by every report transition
 - ``company:<id>``: any transition of a report of that platform, and a notice given to a
   colleague (``notice_assigned``): that company's portal;
 - ``volunteer:<id>``: any transition of that volunteer's report: their "My reports";
-- ``all``: any transition (the API's report list for experts and admins).
+- ``all``: any transition (the API's report list for experts and admins, the overview, the
+  programme dashboard);
+- ``keywords``: a keyword-library term saved or deleted (bumped by the keywords app: the
+  dashboard's keyword card);
+- ``flags``: a rechecks flag raised (bumped by quality on ``rechecks.signals.takedown_flagged``:
+  the dashboard's outcome discrepancies);
+- ``alerts``: an operations alert opened, reopened, resolved or acknowledged
+  (reports/forwarding/alerts.py: the admins' badge and the overview's count);
+- ``referrals``: a confirmed report routed to partners or found unroutable (referrals: the
+  overview's "waiting with no route" panel);
+- ``rounds``: any transition of a spotting round (rounds: who takes part in a running round,
+  on the volunteer's "My reports");
+- ``certificate:<user id>``: a training certificate of that user issued, revoked or edited
+  (training: the "may submit" check of every volunteer page).
+
+A fragment's name is part of its key: a change of what a fragment holds (a dict's keys) takes a
+new name, since the cache outlives a deploy and the previous release's entries stay readable.
 
 A version is bumped inside the transaction and again when it commits: a page read between the
 two cannot keep the old rows under the new version. Changes that are not transitions (an admin

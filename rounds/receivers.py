@@ -5,21 +5,34 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.models import Kind
 from notifications.text import Message, register_describer
-from reports import events
+from reports import events, fragments
 from reports.panels import volunteer_home_panels
 from training.demo import demo_loaded
 
-from . import conf, demo, reminders, selectors
+from . import conf, demo, reminders, selectors, signals
 
 
 def home_panel(user) -> str:
     """The volunteer's current round(s) on their home page: the round's progress and their
-    week against its target."""
-    rounds = list(selectors.active_rounds_for(user))
+    week against its target.
+
+    Most volunteers take part in no running round: "in none" is kept in the cache under the
+    ``rounds`` version (reports/fragments.py; every round transition moves it, ``on_round_changed``)
+    and the day (a round starts and ends on dates), so their page skips the query."""
+    today = timezone.localdate()
+    if not fragments.cached_fragment(
+        "rounds-taking-part",
+        ["rounds"],
+        [user.pk, today.isoformat()],
+        lambda: selectors.active_rounds_for(user, today).exists(),
+    ):
+        return ""
+    rounds = list(selectors.active_rounds_for(user, today))
     if not rounds:
         return ""
     items = [
@@ -69,7 +82,13 @@ def on_demo_loaded(sender, accounts=None, **kwargs) -> None:
     demo.create_demo_round()
 
 
+def on_round_changed(sender, **kwargs) -> None:
+    """Cache invalidation only: who takes part in which running round (``home_panel``)."""
+    fragments.bump_now_and_on_commit(["rounds"])
+
+
 def connect() -> None:
+    signals.round_changed.connect(on_round_changed, dispatch_uid="rounds.fragments")
     if home_panel not in volunteer_home_panels:
         volunteer_home_panels.append(home_panel)
     register_describer(Kind.ROUND_INVITED, describe_invitation)

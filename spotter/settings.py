@@ -159,7 +159,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "spotter.cache.RedisCache",
             "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
         }
     }

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from reports import fragments
 from spotter.models import Role, User
 
 from .models import Certificate, LessonView, Module, Question, QuizAttempt
@@ -72,13 +74,33 @@ def expires_soon(user: User) -> Certificate | None:
     return None
 
 
+# How long "certified until" may be served from the cache at most (changes that do not save a
+# certificate, such as a bulk UPDATE, show after this).
+CERTIFIED_UNTIL_SECONDS = 300
+
+
+def on_certificate_saved(sender, *, instance, **kwargs) -> None:
+    """Cache invalidation only (connected in TrainingConfig.ready)."""
+    fragments.bump_now_and_on_commit([f"certificate:{instance.user_id}"])
+
+
 def certification_problem(user: User) -> str | None:
     """Why ``user`` may not submit reports now, or None if they may.
 
-    Only volunteers need a certificate; other roles are refused (or not) by reports.services."""
+    Only volunteers need a certificate; other roles are refused (or not) by reports.services.
+    Asked on every volunteer page (the header's "Flag a listing"), so "certified until" is kept
+    in the cache under the ``certificate:<id>`` version, which every save or deletion of one of
+    the user's certificates moves (issue, renewal, revocation, an edit in /admin:
+    ``on_certificate_saved``); past that moment the certificate is read again."""
     if not user.is_authenticated or user.role != Role.VOLUNTEER:
         return None
-    if active_certificate(user) is not None:
+    key = f"training:certified-until:{user.pk}:{fragments.versions(f'certificate:{user.pk}')}"
+    until = cache.get(key)
+    if until is not None and timezone.now() < until:
+        return None
+    active = active_certificate(user)
+    if active is not None:
+        cache.set(key, active.expires_at, timeout=CERTIFIED_UNTIL_SECONDS)
         return None
     latest = latest_certificate(user)
     if latest is None:

@@ -10,9 +10,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reports.fragments import cached_fragment
 from reports.models import MemberCompany, SpeciesGroup
 from spotter.decorators import role_required
 from spotter.models import Role
@@ -34,6 +35,7 @@ from ..transparency import build_report
 
 TEMPLATE = "quality/dashboard.html"
 BODY_TEMPLATE = "quality/includes/dashboard_body.html"
+CONTENT_TEMPLATE = "quality/includes/dashboard_content.html"
 
 
 def _sections(request, *, company: MemberCompany | None):
@@ -66,21 +68,57 @@ def region_codes() -> list[str]:
     return sorted(set(rows.values_list("country", flat=True).distinct()))
 
 
+class _InvalidFilters(Exception):  # noqa: N818 (control flow: the 400 page is never cached)
+    def __init__(self, context: dict):
+        super().__init__("invalid dashboard filters")
+        self.context = context
+
+
+def _scopes(company: MemberCompany | None) -> list[str]:
+    """What the page shows besides the counters (reports/fragments.py): the programme's page
+    any transition (overdue notices, second reviews and adaptive sampling, which are assigned
+    and completed with a decision), the keyword library, rechecks' flags; a company's page the
+    transitions of its reports. Both the filters' species groups and companies (``reference``)."""
+    if company is not None:
+        return [f"company:{company.pk}", "reference"]
+    return ["all", "reference", "keywords", "flags"]
+
+
 def _render(request, *, company: MemberCompany | None):
     rollups.read_fresh()
     # Read before any counter (see rollups.counters_version): the figures are at least as new.
     version = rollups.counters_version()
+    # The whole content (filters, body, live cards) is one fragment per set of inputs: a page
+    # whose counters and versions have not moved is a few cache reads. Time alone makes a notice
+    # overdue: that figure is at most PAGE_FRAGMENT_SECONDS old (the lists' rule).
+    parts = [
+        version,
+        company.pk if company else None,
+        sorted(request.GET.lists()),
+        timezone.now().date().isoformat(),
+        timezone.localdate().isoformat(),
+    ]
+    try:
+        content = cached_fragment(
+            "dashboard", _scopes(company), parts, lambda: _content(request, company, version)
+        )
+    except _InvalidFilters as invalid:
+        content = render_to_string(CONTENT_TEMPLATE, invalid.context, request)
+        return render(request, TEMPLATE, {"company": company, "content": content}, status=400)
+    return render(request, TEMPLATE, {"company": company, "content": content})
+
+
+def _content(request, company: MemberCompany | None, version: str) -> str:
     sections, form = _sections(request, company=company)
     context = {"form": form, "company": company}
     if sections is None:
-        return render(request, TEMPLATE, context, status=400)
+        raise _InvalidFilters(context)
     dashboard = sections.dashboard
     context["dashboard"] = dashboard
     if company is None:
         context["countries"] = [code for code in dashboard.dimension_values[CELL_COUNTRY] if code]
-    # Everything below the filters is one fragment, rendered once per set of inputs (its
-    # ~1,500 template nodes cost more than the queries): a page is a cache lookup until the
-    # counters change.
+    # Everything below the filters is also a fragment of its own, kept until the counters or
+    # the live figures in its key change (its ~1,500 template nodes cost more than the queries).
     key = _fragment_key(version, request, sections, company)
     body = cache.get(key)
     if body is None:
@@ -88,9 +126,9 @@ def _render(request, *, company: MemberCompany | None):
         cache.set(key, body, settings.DASHBOARD_FRAGMENT_SECONDS)
     context["body"] = body  # a SafeString (a rendered template), and still one from the cache
     if company is None:
-        context["keywords"] = keyword_figures(dashboard.today)  # live, outside the cache
-        context["adaptive"] = adaptive_figures()  # live too: one grouped query
-    return render(request, TEMPLATE, context)
+        context["keywords"] = keyword_figures(dashboard.today)
+        context["adaptive"] = adaptive_figures()
+    return render_to_string(CONTENT_TEMPLATE, context, request)
 
 
 def _fragment_key(version: str, request, sections: Sections, company: MemberCompany | None) -> str:

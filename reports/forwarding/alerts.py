@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -40,6 +41,7 @@ from spotter.languages import user_language
 from spotter.models import Role, User
 from spotter.siteurl import absolute_url
 
+from .. import fragments
 from ..models import (
     AlertKind,
     Channel,
@@ -59,6 +61,10 @@ WORKER = "worker"  # the Celery worker, or the embedded outbox loop
 BEAT = "beat"
 HEARTBEAT_KINDS = (AlertKind.WORKER_DOWN, AlertKind.BEAT_DOWN)
 EMAIL_LIST_LIMIT = 20
+# reports/fragments.py's scope of what shows the open alerts (the admin badge, the overview).
+ALERTS_SCOPE = "alerts"
+# The overview checks the heartbeats at most this often (check_heartbeats_now_and_then).
+HEARTBEAT_PAGE_CHECK_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -199,8 +205,9 @@ def _open(problem: Problem, now: datetime) -> bool:
         },
     )
     if created:
+        fragments.bump_now_and_on_commit([ALERTS_SCOPE])
         return True
-    return bool(
+    reopened = bool(
         OpsAlert.objects.filter(pk=alert.pk, resolved_at__isnull=False).update(
             params=problem.params,
             link=problem.link,
@@ -211,6 +218,9 @@ def _open(problem: Problem, now: datetime) -> bool:
             acknowledged_at=None,
         )
     )
+    if reopened:
+        fragments.bump_now_and_on_commit([ALERTS_SCOPE])
+    return reopened
 
 
 def _reconcile(kinds, problems: list[Problem], now: datetime, *, notify: bool) -> CheckResult:
@@ -221,6 +231,7 @@ def _reconcile(kinds, problems: list[Problem], now: datetime, *, notify: bool) -
     gone = [key for key in current if key not in wanted]
     if gone:
         result.resolved = open_alerts.filter(key__in=gone).update(resolved_at=now)
+        fragments.bump_now_and_on_commit([ALERTS_SCOPE])
     for key, problem in wanted.items():
         if key in current:
             if current[key] != problem.params:  # e.g. the number of stuck deliveries
@@ -252,6 +263,16 @@ def check_heartbeats(now: datetime | None = None) -> CheckResult:
     """The worker/beat part alone: cheap enough for the admin pages to run when rendered."""
     now = now or timezone.now()
     return _reconcile(HEARTBEAT_KINDS, _heartbeat_problems(now), now, notify=False)
+
+
+def check_heartbeats_now_and_then(now: datetime | None = None) -> CheckResult | None:
+    """:func:`check_heartbeats` at most once every ``HEARTBEAT_PAGE_CHECK_SECONDS`` across the
+    web processes (the overview, read often: two queries each time otherwise). A heartbeat is
+    stale only after ``OPS_HEARTBEAT_STALE_SECONDS`` (minutes), so this delays an alert by
+    seconds at most. None when the check was skipped."""
+    if not cache.add("ops:heartbeats-checked", 1, timeout=HEARTBEAT_PAGE_CHECK_SECONDS):
+        return None
+    return check_heartbeats(now)
 
 
 def record_heartbeat(name: str, now: datetime | None = None) -> None:
@@ -399,6 +420,13 @@ def open_alert_count() -> int:
     return OpsAlert.objects.filter(resolved_at__isnull=True, acknowledged_at__isnull=True).count()
 
 
+def open_alert_count_cached() -> int:
+    """:func:`open_alert_count` kept in the cache under the ``alerts`` version, which every
+    opening, reopening, resolution and acknowledgement in this module moves (reports/fragments.py;
+    an edit in /admin shows after PAGE_FRAGMENT_SECONDS). The badge of every admin page."""
+    return fragments.cached_fragment("ops-alert-count", [ALERTS_SCOPE], [], open_alert_count)
+
+
 def acknowledge_alert(*, alert_id: int, actor: User) -> tuple[OpsAlert | None, bool]:
     """An admin takes the alert on. Returns (alert or None if unknown, whether it changed)."""
     with transaction.atomic():
@@ -408,6 +436,7 @@ def acknowledge_alert(*, alert_id: int, actor: User) -> tuple[OpsAlert | None, b
         alert.acknowledged_by = actor
         alert.acknowledged_at = timezone.now()
         alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        fragments.bump_now_and_on_commit([ALERTS_SCOPE])
         record_event(
             actor=actor,
             action="ops_alert.acknowledged",

@@ -140,29 +140,34 @@ def my_reports(request):
         label_rows(page)
         context = {"page": page, "url_prefix": reference_url_prefix("reports:detail")}
         html = render_to_string("reports/includes/my_reports_rows.html", context, request)
-        return {"any": bool(page.object_list), "rows": html}
+        return {
+            "any": bool(page.object_list),
+            "rows": html,
+            # Change only when one of their reports does (a decision, a question): same version,
+            # one cache read for the three.
+            "accuracy": selectors.volunteer_figure("accuracy", request.user),
+            "needs_input_count": selectors.needs_input_count(request.user),
+        }
 
+    # Cached until one of the volunteer's reports changes (reports/fragments.py). The name is
+    # new with the accuracy and the count in it: a release must not read another's shape.
+    table = cached_fragment(
+        "mine-page",
+        [f"volunteer:{request.user.pk}"],
+        [request.user.pk, sorted(request.GET.lists())],
+        render_table,
+    )
     return render(
         request,
         "reports/my_reports.html",
-        # The accuracy line (and its link to quality's "My accuracy" page) shows when the
-        # quality app provides the figure.
         {
-            # Cached until one of the volunteer's reports changes (reports/fragments.py).
-            "table": cached_fragment(
-                "mine",
-                [f"volunteer:{request.user.pk}"],
-                [request.user.pk, sorted(request.GET.lists())],
-                render_table,
-            ),
+            "table": table,
             "needs_input": needs_input,
-            # Changes only when one of their reports does (a decision): same version.
-            "accuracy": cached_fragment(
-                "mine-accuracy",
-                [f"volunteer:{request.user.pk}"],
-                [request.user.pk],
-                lambda: selectors.volunteer_figure("accuracy", request.user),
-            ),
+            # The accuracy line (and its link to quality's "My accuracy" page) shows when the
+            # quality app provides the figure.
+            "accuracy": table["accuracy"],
+            # The header's badge too (instead of the context processor's own cached read).
+            "needs_input_count": table["needs_input_count"],
             "home_panels": render_volunteer_home_panels(request.user),
         },
     )

@@ -1,5 +1,6 @@
 """The keyword library card on the programme dashboard: approvals per month, top terms by
-confirmed reports, live (outside the cached fragment), in a fixed number of queries."""
+confirmed reports, in a fixed number of queries; cached with the dashboard's content and
+replaced by an approval or a decision (test_dashboard_hits.py)."""
 
 from __future__ import annotations
 
