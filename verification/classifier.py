@@ -3,7 +3,8 @@
 A pure module (no database): ``build_pipeline`` makes the untrained pipeline, ``fit`` trains
 and measures it on a held-out split, ``explain`` names the character n-grams that pushed one
 listing's probability up. The text it reads is ``listings.document`` (kept there, free of
-scikit-learn, for the web path). Both
+scikit-learn, for the web path); ``training.portable_of`` writes the fitted numbers in plain
+form (``portable``), which the web path predicts with. Both
 ``training`` (the programme's decided reports) and ``bench/model_bench.py`` (a synthetic set)
 use it, so the benchmark measures exactly what production runs.
 """
@@ -168,9 +169,9 @@ def explain(pipeline: Pipeline, text: str, *, top: int = 8, weights=None, names=
     row = vectorizer.transform([text]).tocoo()
     contributions = [
         (int(col), float(value * weights[col]))
-        for col, value in zip(row.col, row.data, strict=True)
+        for col, value in sorted(zip(row.col, row.data, strict=True))
         if weights[col] > 0
     ]
-    contributions.sort(key=lambda pair: pair[1], reverse=True)
+    contributions.sort(key=lambda pair: pair[1], reverse=True)  # equals: by column
     names = vectorizer.get_feature_names_out() if names is None else names
     return [(str(names[col]), round(c, 4)) for col, c in contributions[:top]]

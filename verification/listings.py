@@ -22,6 +22,8 @@ from .conf import minimums
 
 # What the suggest-while-typing classifiers predict (``suggesters``), in the order shown.
 SUGGEST_TARGETS = ("species_group", "product_type")
+# Their class of every label too rare to suggest; never suggested itself.
+SUGGEST_OTHER = ""
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,24 @@
-"""The active model in this process: the one place the web path reaches scikit-learn.
+"""The active model in this process, for the web path: without scikit-learn.
 
-Importing scikit-learn and numpy costs a process about 100 MB (measured with the WSGI
-application: 206 MB peak with them imported at start-up, about 110 MB without; the issue's
-budget is 200 MB per gunicorn worker, docs/benchmarks.md "Peak RSS"). Most pages never make a
-prediction, and while no version is active (a new programme, or too few decisions) no page
-does. So ``active_model`` first asks the database which version is active (one small query,
-no scikit-learn) and only when one is, and this process has not loaded it yet, imports
-``training`` — the module that trains and unpickles the pipeline and pulls scikit-learn in —
-and loads it. That import inside ``active_model`` is deliberate and the only one of its kind:
-it defers memory, it does not dodge a circle (``training`` never imports this module).
-``tests/test_web_imports.py`` checks that the WSGI application and pages without a
-prediction leave scikit-learn and numpy unimported.
+Importing scikit-learn, scipy and an unpickled pipeline costs a process about 80 MB (measured
+with the WSGI application: 116 MB at start-up, about 195 MB once a prediction had loaded
+them; the issue's budget is 200 MB per gunicorn worker, docs/benchmarks.md "Peak RSS"). So
+``active_model`` first asks the database which version is active (one small query) and, when
+this process has not read that version yet, reads its **portable form** (``portable``: the
+fitted numbers in plain Python, written by ``training.train`` beside the pickled pipeline) —
+the standard library only. The review page's model panel, the suggest-while-typing box and
+the risk score's refresh (a Celery task, in-process in the embedded default) all predict with
+it. The pipeline itself is unpickled only by ``training`` (training, evaluation,
+``training.active_pipeline``).
 
-Who predicts on a request: the review page's model panel (one report, on demand) and the
-suggest-while-typing box (keywords' registry); the risk score's refresh runs in a Celery task.
+A version trained before the portable form existed has none: for it, and only for it,
+``active_model`` falls back to importing ``training`` and unpickling the pipeline as before
+(scikit-learn in this process again, until the next daily training replaces that version).
+That import inside ``active_model`` is deliberate and the only one of its kind: it defers
+memory, it does not dodge a circle (``training`` never imports this module).
+``tests/test_web_imports.py`` checks that the WSGI application, pages without a prediction and,
+with a trained model active, the model panel and the suggest box leave scikit-learn and scipy
+unimported.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from . import portable
 from .models import ModelVersion, RunStatus
 
 if TYPE_CHECKING:  # for the annotation only: importing it here would load scikit-learn
@@ -30,11 +36,25 @@ _lock = threading.Lock()
 _cache: dict = {"loaded": None, "key": None}
 
 
-def active_model() -> Loaded | None:
+def _read(version: int) -> portable.PortableModel | Loaded | None:
+    rows = ModelVersion.objects.filter(version=version)
+    data = rows.values_list("portable", flat=True).first()
+    if data:
+        return portable.loads(version, data)
+    data = rows.values_list("pipeline", flat=True).first()
+    if not data:
+        return None
+    # A version stored before the portable form (module docstring): the old, heavy path.
+    from . import training
+
+    return training.load(version, bytes(data))
+
+
+def active_model() -> portable.PortableModel | Loaded | None:
     """The active model, or None while it is off. One small query per call (which version is
-    active); the pipeline is read and unpickled only when that version changes (the version
-    and its training time: a database rebuilt or rolled back may reuse a number). The bytes
-    are ones ``training.train`` wrote: this never loads anything a user supplied."""
+    active); the version is read only when it changes (the version and its training time: a
+    database rebuilt or rolled back may reuse a number). The bytes are ones
+    ``training.train`` wrote: this never loads anything a user supplied."""
     active = (
         ModelVersion.objects.filter(status=RunStatus.ACTIVE)
         .values_list("version", "trained_at")
@@ -45,13 +65,8 @@ def active_model() -> Loaded | None:
     with _lock:
         loaded, key = _cache["loaded"], _cache["key"]
         if loaded is None or key != active:
-            blob = ModelVersion.objects.filter(version=active[0]).values_list("pipeline", flat=True)
-            data = blob.first()
-            if not data:
+            loaded = _read(active[0])
+            if loaded is None:
                 return None
-            # Deferred for memory (module docstring): the first prediction of this process.
-            from . import training
-
-            loaded = training.load(active[0], bytes(data))
             _cache["loaded"], _cache["key"] = loaded, active
         return loaded

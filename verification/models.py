@@ -58,6 +58,10 @@ class ModelVersion(models.Model):
     # joblib dump of the fitted pipeline. Only ever written by ``training.train`` in this process
     # family; nothing a user uploads is stored or unpickled here.
     pipeline = models.BinaryField(null=True, blank=True, editable=False)
+    # The same version's fitted numbers in plain form (``portable.dumps``: zlib-compressed JSON),
+    # what the web path predicts with, without scikit-learn. Written by ``training.train`` with
+    # the pipeline; empty for versions trained before it existed (``model_runtime``).
+    portable = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-version"]

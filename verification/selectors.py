@@ -77,10 +77,11 @@ HISTORY_ROWS = 50
 
 def model_status() -> ModelStatus:
     confirmed, rejected = listings.decided_counts()
-    history = list(ModelVersion.objects.defer("pipeline")[:HISTORY_ROWS])
+    versions = ModelVersion.objects.defer("pipeline", "portable")
+    history = list(versions[:HISTORY_ROWS])
     active = next((run for run in history if run.status == RunStatus.ACTIVE), None)
     if active is None:
-        active = ModelVersion.objects.defer("pipeline").filter(status=RunStatus.ACTIVE).first()
+        active = versions.filter(status=RunStatus.ACTIVE).first()
     off_reason = ""
     if active is None:
         latest = history[0] if history else None

@@ -29,10 +29,9 @@ from sklearn.pipeline import Pipeline
 from reports.models import Report, Verdict
 
 from . import classifier
+from .listings import SUGGEST_OTHER as OTHER  # the class of the labels too rare to suggest
 from .listings import SUGGEST_TARGETS as TARGETS
 from .listings import suggestion_document as document
-
-OTHER = ""  # the class of every label too rare to suggest; never suggested itself
 
 
 def build_pipeline() -> Pipeline:

@@ -5,7 +5,8 @@
 train_verification_model`` on demand). With fewer decided reports than
 ``VERIFICATION_MIN_DECIDED`` or fewer than ``VERIFICATION_MIN_PER_CLASS`` of either verdict it
 refuses: the run is recorded with its reason, no model is stored and the model stays off.
-A trained version also holds the species group / product type suggesters (``suggesters``).
+A trained version also holds the species group / product type suggesters (``suggesters``),
+and the same fitted numbers in plain form (``portable_of``), which the web path predicts with.
 Nothing here (or anywhere in this app) confirms, rejects or otherwise changes a report.
 """
 
@@ -20,7 +21,7 @@ from django.db.models import Max
 from reports.models import Report, Verdict
 from spotter.audit import record_event
 
-from . import classifier, suggesters
+from . import classifier, portable, suggesters
 from .conf import minimums
 from .listings import Listing, decided_counts, document, listings_of, refusal_reason
 from .models import ModelVersion, RunStatus
@@ -61,9 +62,10 @@ def train() -> ModelVersion:
     fitted.metrics["suggesters"] = summaries
     buffer = io.BytesIO()
     joblib.dump({"model": fitted.pipeline, **extra}, buffer, compress=3)
+    plain = portable_of(fitted.pipeline, extra)
     with transaction.atomic():
         ModelVersion.objects.filter(status=RunStatus.ACTIVE).update(
-            status=RunStatus.RETIRED, pipeline=None
+            status=RunStatus.RETIRED, pipeline=None, portable=None
         )
         run = ModelVersion.objects.create(
             version=_next_version(),
@@ -74,6 +76,7 @@ def train() -> ModelVersion:
             seconds=round(fitted.seconds, 3),
             metrics=fitted.metrics,
             pipeline=buffer.getvalue(),
+            portable=plain,
         )
         record_event(
             actor=None,
@@ -83,6 +86,36 @@ def train() -> ModelVersion:
             data={k: run.metrics[k] for k in ("precision", "recall", "brier")},
         )
         return run
+
+
+def _features(pipeline) -> dict:
+    vectorizer = pipeline.named_steps["tfidf"]
+    return {
+        "vocabulary": {gram: int(col) for gram, col in vectorizer.vocabulary_.items()},
+        "idf": vectorizer.idf_.tolist(),
+    }
+
+
+def portable_of(pipeline, extra: dict) -> bytes:
+    """``portable.dumps`` of the risk pipeline and the fitted suggesters (``{target: pipeline
+    | None}``): their vocabularies, idf, weights, intercepts and calibration, as plain lists."""
+    folds = classifier.folds_of(pipeline)
+    risk = _features(pipeline) | {
+        "folds": [
+            {"weights": w.tolist(), "intercept": c, "a": a, "b": b}
+            for w, c, a, b in zip(folds.weights, folds.intercepts, folds.a, folds.b, strict=True)
+        ]
+    }
+    found = {}
+    for target, fitted in extra.items():
+        if fitted is not None:
+            clf = fitted.named_steps["clf"]
+            found[target] = _features(fitted) | {
+                "classes": clf.classes_.tolist(),
+                "weights": clf.coef_.tolist(),
+                "intercepts": clf.intercept_.tolist(),
+            }
+    return portable.dumps(risk, found)
 
 
 class Loaded:
@@ -122,5 +155,17 @@ class Loaded:
 
 
 def load(version: int, data: bytes) -> Loaded:
-    """Unpickle a version's bundle (``model_runtime.active_model`` caches the result)."""
+    """Unpickle a version's bundle (``model_runtime.active_model`` caches the result for a
+    version stored without its portable form)."""
     return Loaded(version, joblib.load(io.BytesIO(data)))
+
+
+def active_pipeline() -> Loaded | None:
+    """The active version's scikit-learn pipeline, unpickled now (not cached): for
+    evaluation, tests and workers; the web path uses ``model_runtime.active_model``."""
+    row = (
+        ModelVersion.objects.filter(status=RunStatus.ACTIVE, pipeline__isnull=False)
+        .values_list("version", "pipeline")
+        .first()
+    )
+    return load(row[0], bytes(row[1])) if row else None

@@ -68,11 +68,11 @@ def test_training_stores_a_versioned_model_with_held_out_metrics(small_minimums)
 def test_fast_probabilities_equal_scikit_learns(small_minimums):
     make_decided(40, 40)
     training.train()
-    model = model_runtime.active_model()
+    model = training.active_pipeline()
     texts = ["ivory bangle genuine", "resin replica comb", "象牙手镯", ""]
     expected = model.pipeline.predict_proba(texts)[:, 1]
     got = classifier.probabilities(model.pipeline, texts, model.folds)
-    assert got == pytest.approx(expected, abs=1e-9)
+    assert got == pytest.approx(expected, abs=1e-6)  # float32 weights
 
 
 def test_review_panel_shows_probability_and_the_ngrams_behind_it(

@@ -41,12 +41,13 @@ def test_training_stores_both_suggesters_in_the_versions_one_bundle(trained):
     assert summary["species_group"]["classes"] == ["elephants", "marine-turtles", "pangolins"]
     assert summary["product_type"]["classes"] == ["ivory-carving", "scales", "tortoiseshell"]
     assert summary["species_group"]["n"] == 45  # confirmed reports only
-    model = model_runtime.active_model()
-    assert set(model.suggesters) == {"species_group", "product_type"}
+    assert set(model_runtime.active_model().suggesters) == {"species_group", "product_type"}
+    model = training.active_pipeline()
     texts = ["象牙手镯", "pangolin scales", "玳瑁 bracelet", ""]
     for suggester in model.suggesters.values():
         expected = suggester.pipeline.predict_proba(texts)
-        assert suggester.probabilities(texts) == pytest.approx(expected, abs=1e-9)
+        # float32 weights: the two orders of summation round apart
+        assert suggester.probabilities(texts) == pytest.approx(expected, abs=1e-6)
 
 
 def test_suggests_group_and_product_above_the_threshold_only(trained, settings):
@@ -93,11 +94,11 @@ def test_binary_suggester_matches_scikit_learn(small_minimums):
     make_confirmed_by_group({"elephants": 15, "pangolins": 15})
     make_decided(0, 20)
     training.train()
-    suggester = model_runtime.active_model().suggesters["species_group"]
+    suggester = training.active_pipeline().suggesters["species_group"]
     assert len(suggester.classes) == 2
     texts = ["象牙手镯", "pangolin scales", ""]
     expected = suggester.pipeline.predict_proba(texts)
-    assert suggester.probabilities(texts) == pytest.approx(expected, abs=1e-9)
+    assert suggester.probabilities(texts) == pytest.approx(expected, abs=1e-6)  # float32 weights
 
 
 def test_suggest_box_shows_the_models_suggestion_with_apply_buttons(trained, client_for, volunteer):
