@@ -19,9 +19,9 @@ from reports.forwarding.mail import send_mail_message
 from reports.forwarding.outbox import (
     DeliveryFailed,
     claim_attempt,
-    mark_failed,
     mark_sent,
     queue_due_rows,
+    record_failure,
     send_safely,
 )
 from reports.forwarding.webhooks import send_signed
@@ -98,17 +98,14 @@ def attempt(delivery_id: int) -> str | None:
             if mark_sent(ReferralDelivery, delivery):
                 record_event(actor=None, action="referral.sent", target=referral.report, data=audit)
         return DeliveryStatus.SENT
-    with transaction.atomic():
-        status = mark_failed(ReferralDelivery, delivery, failure)
-        if status == DeliveryStatus.DEAD:
-            record_event(
-                actor=None,
-                action="referral.dead",
-                target=referral.report,
-                reason=str(failure)[:500],
-                data=audit,
-            )
-    return status
+    return record_failure(
+        ReferralDelivery,
+        delivery,
+        failure,
+        dead_action="referral.dead",
+        target=referral.report,
+        data=audit,
+    )
 
 
 @shared_task(

@@ -28,10 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from verification import training
-from verification.models import ModelVersion, RunStatus
+from verification.models import ModelVersion
 
-from .verification.helpers import make_confirmed_by_group, make_decided
+from .verification.helpers import train_small_model
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sklearn", "scipy", "joblib")
@@ -141,12 +140,7 @@ def test_web_path_does_not_import_scikit_learn():
 
 @pytest.mark.django_db
 def test_predicting_on_the_web_path_does_not_import_scikit_learn(settings, tmp_path):
-    settings.VERIFICATION_MIN_DECIDED = 40
-    settings.VERIFICATION_MIN_PER_CLASS = 10
-    make_confirmed_by_group({"elephants": 15, "pangolins": 15, "marine-turtles": 15})
-    make_decided(20, 30)
-    run = training.train()
-    assert run.status == RunStatus.ACTIVE and run.portable
+    run = train_small_model(settings)
     stored = ModelVersion.objects.get(pk=run.pk)
     model_file = tmp_path / "model.json"
     model_file.write_text(

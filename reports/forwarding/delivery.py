@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from spotter.audit import record_event, record_events
+from spotter.audit import record_events
 
 from .. import conf
 from ..models import Delivery, DeliveryStatus
@@ -35,9 +35,9 @@ from .outbox import (
     due_deliveries,
     due_delivery_ids,
     lease,
-    mark_failed,
     mark_sent_many,
     queue_due_rows,
+    record_failure,
     release_claims,
     send_safely,
 )
@@ -119,17 +119,14 @@ def _attempt(rows: list[Delivery]) -> dict[int, str]:
             if failure is None:
                 sent.append(delivery)
                 continue
-            with transaction.atomic():
-                status = mark_failed(Delivery, delivery, failure)
-                if status == DeliveryStatus.DEAD:
-                    record_event(
-                        actor=None,
-                        action="delivery.dead",
-                        target=delivery.report,
-                        reason=str(failure)[:500],
-                        data=_audit(delivery),
-                    )
-            results[delivery.pk] = status
+            results[delivery.pk] = record_failure(
+                Delivery,
+                delivery,
+                failure,
+                dead_action="delivery.dead",
+                target=delivery.report,
+                data=_audit(delivery),
+            )
             release_claims(Delivery, rows[index + 1 :])
             break
     if sent:
@@ -157,10 +154,15 @@ def drain_company(company_id: int, channel: str) -> int:
     The first full batch leaves one more wake-up, so an idle worker joins in on a backlog (the
     claims skip each other's rows); there is never more than one wake-up waiting per company and
     channel, and a task that finds nothing due ends at once. Returns how many rows were
-    attempted."""
+    attempted.
+
+    Embedded mode (no broker: tasks run inside the confirming request) sends one batch and
+    leaves the rest to the outbox loop (``manage.py run_outbox --loop``), so a request never
+    drains a backlog and a wake-up never runs nested inside another."""
+    embedded = settings.CELERY_TASK_ALWAYS_EAGER
     started = time.monotonic()
     count = 0
-    helped = False
+    helped = embedded
     while True:
         rows = _claim(None, BATCH_SIZE, company_id=company_id, channel=channel)
         if len(rows) == BATCH_SIZE and not helped:
@@ -169,6 +171,8 @@ def drain_company(company_id: int, channel: str) -> int:
         results = _attempt(rows)
         count += len(results)
         if not results or any(status != DeliveryStatus.SENT for status in results.values()):
+            return count
+        if embedded:
             return count
         if time.monotonic() - started > lease().total_seconds() / 3:
             wake(company_id, channel)

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from spotter.audit import record_event
+
 from ..models import Channel, Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -264,3 +266,21 @@ def mark_failed(model: type[Row], row: Row, failure: DeliveryFailed) -> str | No
         pk=row.pk, status=DeliveryStatus.PENDING, attempts=row.attempts
     ).update(status=status, last_error=str(failure)[:2000], next_attempt_at=timezone.now() + delay)
     return status if updated else None
+
+
+def record_failure(
+    model: type[Row], row: Row, failure: DeliveryFailed, *, dead_action: str, target, data: dict
+) -> str | None:
+    """:func:`mark_failed` in its own transaction, with the audit event ``dead_action`` on
+    ``target`` when the row has given up (the dead letter an admin will retry)."""
+    with transaction.atomic():
+        status = mark_failed(model, row, failure)
+        if status == DeliveryStatus.DEAD:
+            record_event(
+                actor=None,
+                action=dead_action,
+                target=target,
+                reason=str(failure)[:500],
+                data=data,
+            )
+    return status

@@ -14,6 +14,12 @@ from .helpers import Reply, confirmed, delivery_of
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def with_a_broker(settings):
+    # These tests are about workers: tasks queued on a broker, not run inside the request.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
 @pytest.fixture
 def woken(monkeypatch):
     calls = []
@@ -139,3 +145,17 @@ def test_an_unreachable_broker_leaves_the_rows_to_the_sweep(
     with django_capture_on_commit_callbacks(execute=True):
         confirmed()
     assert calls == [(hook_company.pk, Channel.WEBHOOK)]
+
+
+def test_embedded_mode_sends_one_batch_in_the_request_and_leaves_the_rest_to_the_loop(
+    hook_company, receiver, monkeypatch, settings, woken
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # no broker: the wake-up runs inside the request
+    monkeypatch.setattr(outbox_delivery, "BATCH_SIZE", 2)
+    rows = [delivery_of(confirmed(), Channel.WEBHOOK) for _ in range(5)]
+    assert tasks.deliver_company(hook_company.pk, Channel.WEBHOOK) == 2
+    assert woken == []  # nothing nested: no helper wake-up
+    assert outbox_delivery.drain_due() == 3  # the embedded loop sends the rest
+    assert set(
+        Delivery.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True)
+    ) == {DeliveryStatus.SENT}

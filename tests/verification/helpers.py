@@ -135,3 +135,18 @@ def make_confirmed_by_group(per_group: dict[str, int], volunteer=None) -> list[R
                 )
             )
     return Report.objects.bulk_create(rows)
+
+
+def train_small_model(settings):
+    """A model trained on a small fixture (three suggestable groups, 20 confirmed / 30 rejected
+    decisions), active and with its portable form; ``settings`` is pytest-django's fixture."""
+    from verification import training
+    from verification.models import RunStatus
+
+    settings.VERIFICATION_MIN_DECIDED = 40
+    settings.VERIFICATION_MIN_PER_CLASS = 10
+    make_confirmed_by_group({"elephants": 15, "pangolins": 15, "marine-turtles": 15})
+    make_decided(20, 30)
+    run = training.train()
+    assert run.status == RunStatus.ACTIVE and run.portable
+    return run

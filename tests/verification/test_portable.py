@@ -9,7 +9,7 @@ import pytest
 from verification import classifier, listings, model_runtime, portable, training
 from verification.models import ModelVersion, RunStatus
 
-from .helpers import make_confirmed_by_group, make_decided
+from .helpers import make_confirmed_by_group, make_decided, train_small_model
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,7 @@ TEXTS = [
 
 @pytest.fixture
 def trained(settings):
-    settings.VERIFICATION_MIN_DECIDED = 40
-    settings.VERIFICATION_MIN_PER_CLASS = 10
-    make_confirmed_by_group({"elephants": 15, "pangolins": 15, "marine-turtles": 15})
-    make_decided(20, 30)
-    run = training.train()
-    assert run.status == RunStatus.ACTIVE and run.portable
-    return run
+    return train_small_model(settings)
 
 
 def test_ngrams_equal_scikit_learns_char_wb_analyzer():
