@@ -241,11 +241,13 @@ def senior_queue(senior: User) -> QuerySet[SecondReview]:
     )
 
 
-def volunteer_table(country: str = "") -> QuerySet[VolunteerTally]:
-    """Every volunteer's all-time counts, most decided reports first (admins)."""
+def volunteer_table(country: str = "", *, using: str = "default") -> QuerySet[VolunteerTally]:
+    """Every volunteer's all-time counts, most decided reports first (admins). ``using``: the
+    CSV export reads on the replica when there is one (spotter.dbrouter.replica)."""
     rollups.read_fresh()
     qs = (
-        VolunteerTally.objects.filter(dimension="all", value="")
+        VolunteerTally.objects.using(using)
+        .filter(dimension="all", value="")
         .annotate(decided=F("confirmed") + F("rejected"))
         .select_related("volunteer")
         .order_by("-decided", "volunteer_id")

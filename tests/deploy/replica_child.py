@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from quality import dashboard
 from quality.filters import Filters
@@ -35,3 +36,16 @@ def test_dashboard_rollups_are_read_on_the_replica():
         dashboard.read(filters, ["submitted"])
     assert len(on_replica) == 1 and "periodcount" in on_replica[0]["sql"].lower()
     assert len(on_default) == 0
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_the_volunteers_export_is_read_on_the_replica(client_for, admin_user):
+    client = client_for(admin_user)
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        response = client.get(reverse("quality:volunteers"), {"format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert any("quality_volunteertally" in q["sql"] for q in on_replica)
+    # The page itself (not an export) stays on the primary.
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        assert client.get(reverse("quality:volunteers")).status_code == 200
+    assert not any("quality_volunteertally" in q["sql"] for q in on_replica)

@@ -65,4 +65,4 @@ def _run_child():
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert re.search(r"\b2 passed", result.stdout), result.stdout[-1000:]
+    assert re.search(r"\b3 passed", result.stdout), result.stdout[-1000:]
