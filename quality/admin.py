@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from spotter.readonly_admin import ReadOnlyAdmin
+
 from .models import SamplingDecision, SecondReview
 
 
@@ -20,7 +22,7 @@ class SecondReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SamplingDecision)
-class SamplingDecisionAdmin(admin.ModelAdmin):
+class SamplingDecisionAdmin(ReadOnlyAdmin):
     """Read-only: why each decision was or was not sampled (quality.sampling)."""
 
     list_display = ["report", "p", "draw", "sampled", "cites_appendix", "live", "expert_band"]
@@ -28,12 +30,3 @@ class SamplingDecisionAdmin(admin.ModelAdmin):
     search_fields = ["report__reference"]
     list_select_related = ["report"]
     readonly_fields = [f.name for f in SamplingDecision._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

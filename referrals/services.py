@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from reports import fragments
 from reports import services as report_services
-from reports.forwarding.outbox import new_key
+from reports.forwarding.outbox import new_key, revive
 from reports.models import MemberCompany, PlatformDomain, Report, ReportStatus, Verdict
 from reports.urlnorm import normalize_listing_url
 from spotter.audit import record_event
@@ -298,12 +298,7 @@ def retry_dead_referral_delivery(*, delivery: ReferralDelivery, actor: User) -> 
         )
         if delivery.status != "dead":
             raise InvalidState(_("Only a dead delivery can be retried."))
-        now = timezone.now()
-        delivery.status = "pending"
-        delivery.attempts = 0
-        delivery.next_attempt_at = now
-        delivery.queued_at = now
-        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "queued_at"])
+        revive(delivery)
         record_event(
             actor=actor,
             action="referral.retried",

@@ -3,18 +3,9 @@ round pages), for looking things up."""
 
 from django.contrib import admin
 
+from spotter.readonly_admin import ReadOnlyAdmin
+
 from .models import Participant, Round, Team
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Round)

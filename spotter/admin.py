@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from . import privacy, services
 from .errors import SpotterError
 from .models import AuditEvent, User
+from .readonly_admin import ReadOnlyAdmin
 
 # The admin has no password form of its own: allauth's decorator sends anonymous visitors to
 # allauth's login (so the same rate limits and two-factor step protect it, and
@@ -105,7 +106,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only."""
 
     list_display = [
@@ -122,12 +123,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "actor_label", "reason"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from spotter.readonly_admin import ReadOnlyAdmin
+
 from . import services
 from .models import Certificate, Choice, Lesson, Module, Question, QuizAttempt
 from .selectors import visible_questions
@@ -63,19 +65,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visible_questions(request.user, super().get_queryset(request))
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Attempts and certificates are records: they change only through training.services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuizAttempt)

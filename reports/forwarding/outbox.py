@@ -208,6 +208,18 @@ def claim_batch(
         return rows
 
 
+def revive(row: Row) -> None:
+    """A dead row back to pending, due now, its attempts counted afresh and marked queued (the
+    caller queues it after commit): an admin's retry of a dead letter, in the caller's
+    transaction with the row locked."""
+    now = timezone.now()
+    row.status = DeliveryStatus.PENDING
+    row.attempts = 0
+    row.next_attempt_at = now
+    row.queued_at = now
+    row.save(update_fields=["status", "attempts", "next_attempt_at", "queued_at"])
+
+
 def release_claims(model: type[Row], rows: list[Row]) -> None:
     """Give back claimed rows that were not attempted (the batch stopped early): due again now,
     with the attempt they did not make taken back — only if no newer attempt owns them."""

@@ -17,7 +17,7 @@ from spotter.models import User
 from ..models import Channel, Delivery, DeliveryStatus, Report
 from .delivery import enqueue_after_commit
 from .digest import retry_dead_digest
-from .outbox import INDIVIDUAL_CHANNELS, new_key
+from .outbox import INDIVIDUAL_CHANNELS, new_key, revive
 
 
 def channels_for(report: Report) -> list[str]:
@@ -63,12 +63,7 @@ def retry_dead_delivery(*, delivery: Delivery, actor: User | None) -> Delivery:
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.status != DeliveryStatus.DEAD:
             return delivery
-        now = timezone.now()
-        delivery.status = DeliveryStatus.PENDING
-        delivery.attempts = 0
-        delivery.next_attempt_at = now
-        delivery.queued_at = now
-        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "queued_at"])
+        revive(delivery)
         record_event(
             actor=actor,
             action="delivery.retried",
